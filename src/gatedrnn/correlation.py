@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-__all__ = ["autocorrelation", "relaxation_time"]
+__all__ = ["autocorrelation", "relaxation_time", "integrated_time"]
 
 
 def autocorrelation(x: xr.DataArray, max_lag: float) -> xr.DataArray:
@@ -84,4 +84,23 @@ def relaxation_time(correlation: xr.DataArray, level: float = np.exp(-1.0)) -> x
         first_crossing, normalised, input_core_dims=[["lag"]], vectorize=True
     )
     result.attrs = {"long_name": f"relaxation time (C/C(0) = {level:.3g})", "units": "tau_h"}
+    return result
+
+
+def integrated_time(correlation: xr.DataArray) -> xr.DataArray:
+    """Integrated correlation time: the integral of C(tau) / C(0) over the lags given.
+
+    Finite for any record; when C has not decayed within the largest lag it is a lower
+    bound of the true integral (at most the largest lag). Trapezoid rule on the lag grid.
+
+    Parameters
+    ----------
+    correlation : DataArray with a `lag` dim (first value 0)
+    """
+    normalised = correlation / correlation.isel(lag=0)
+    result = normalised.integrate("lag")
+    result.attrs = {
+        "long_name": "integrated correlation time (integral of C/C(0) up to the largest lag)",
+        "units": "tau_h",
+    }
     return result

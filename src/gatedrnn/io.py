@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ __all__ = [
     "write_dataset",
     "read_dataset",
     "check_dataset",
+    "merge_datasets",
 ]
 
 _LIBRARIES = ("numpy", "scipy", "xarray", "netCDF4", "pandas", "matplotlib", "seaborn", "snakemake")
@@ -119,3 +121,19 @@ def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
 def read_dataset(path: str | os.PathLike) -> xr.Dataset:
     """Load a dataset written by `write_dataset` into memory (the file is closed)."""
     return xr.load_dataset(path, engine="netcdf4")
+
+
+def merge_datasets(datasets: list[xr.Dataset]) -> xr.Dataset:
+    """Combine the per-job datasets of a sweep (written with `as_sweep_point`) into one.
+
+    Attributes that differ between jobs (creation time, parameter hash) are replaced by
+    fresh provenance; the hash covers the hashes of all the parts.
+    """
+    if not datasets:
+        raise ValueError("datasets must not be empty")
+    merged = xr.combine_by_coords(datasets, combine_attrs="drop_conflicts")
+    part_hashes = sorted(str(ds.attrs.get("params_hash", "")) for ds in datasets)
+    combined_hash = hashlib.sha256(json.dumps(part_hashes).encode()).hexdigest()[:16]
+    merged.attrs.update(provenance(combined_hash))
+    merged.attrs["n_parts"] = len(datasets)
+    return merged

@@ -6,11 +6,28 @@ import dataclasses
 import hashlib
 import json
 import math
+import numbers
 
-__all__ = ["GatedRNN", "CLASSICAL_BETA"]
+__all__ = ["GatedRNN", "CLASSICAL_BETA", "PARAMETER_LONG_NAMES"]
 
 #: Gate bias that saturates a gate at exactly 1 in float64: expit(40) == 1.0.
 CLASSICAL_BETA = -40.0
+
+
+#: Descriptions of the GatedRNN fields (and of N, seed) for dataset attributes.
+PARAMETER_LONG_NAMES = {
+    "g_h": "gain of the recurrent couplings J^h",
+    "g_z": "gain of the update-gate couplings J^z",
+    "g_r": "gain of the output-gate couplings J^r",
+    "alpha_z": "update-gate sensitivity",
+    "beta_z": "update-gate bias",
+    "alpha_r": "output-gate sensitivity",
+    "beta_r": "output-gate bias",
+    "tau_z": "update-gate time constant",
+    "tau_r": "output-gate time constant",
+    "N": "number of units",
+    "seed": "coupling seed",
+}
 
 
 def _expit(x: float) -> float:
@@ -59,7 +76,7 @@ class GatedRNN:
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise ValueError(
                     f"{field.name} must be a real number, got {value!r} "
                     f"of type {type(value).__name__}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "log_to_file"]
 
 logger = logging.getLogger("gatedrnn")
 
@@ -45,3 +46,19 @@ class Progress:
             "%s: %3.0f%% (%d/%d), elapsed %.1f s, ETA %.1f s",
             self.label, 100 * fraction, done, self.total, elapsed, eta,
         )
+
+
+def log_to_file(path: str) -> None:
+    """Send stderr, Python warnings and the "gatedrnn" logger (INFO and above) to a file.
+
+    Used by workflow scripts so that progress, warnings and an uncaught exception's
+    traceback all end up in the job's log.
+    """
+    stream = open(path, "w", buffering=1)
+    sys.stderr = stream
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").addHandler(handler)

@@ -11,14 +11,30 @@ from .inputs import Inputs
 from .integrate import integrate
 from .io import provenance
 from .network import Network
+from .params import PARAMETER_LONG_NAMES, GatedRNN
 from .progress import Progress
 
-__all__ = ["simulate", "parameter_coords"]
+__all__ = ["simulate", "parameter_coords", "params_from_coords"]
 
 
-def parameter_coords(network: Network) -> dict[str, float | int]:
-    """The model parameters, N and seed of a network, as scalar coordinates."""
-    return {**network.params.to_dict(), "N": network.N, "seed": network.seed}
+def parameter_coords(network: Network) -> dict[str, tuple]:
+    """The model parameters, N and seed of a network, as scalar coordinates with attrs."""
+    values = {**network.params.to_dict(), "N": network.N, "seed": network.seed}
+    units = {"tau_z": "tau_h", "tau_r": "tau_h"}
+    return {
+        name: ((), value, {"long_name": PARAMETER_LONG_NAMES[name], "units": units.get(name, "1")})
+        for name, value in values.items()
+    }
+
+
+def params_from_coords(ds: xr.Dataset) -> GatedRNN:
+    """The GatedRNN whose fields are scalar coordinates of `ds` (e.g. one sweep point)."""
+    missing = [name for name in GatedRNN.__dataclass_fields__ if name not in ds.coords]
+    if missing:
+        raise ValueError(f"dataset lacks the parameter coordinates {missing}")
+    if any(ds[name].size != 1 for name in GatedRNN.__dataclass_fields__):
+        raise ValueError("select a single parameter point before calling params_from_coords")
+    return GatedRNN(**{name: float(ds[name]) for name in GatedRNN.__dataclass_fields__})
 
 
 def simulate(

@@ -1,0 +1,118 @@
+"""The claim checks themselves: they pass on consistent data and fail on inconsistent data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from gatedrnn import GatedRNN
+from gatedrnn.claims import (
+    classical_limit_claims,
+    failed_claims_message,
+    read_claims,
+    timescale_claims,
+    write_claims,
+)
+from gatedrnn.dmft import scs_variance
+
+
+def _sweep(tau_by_alpha, q, correlation, seeds=4, trials=2, lags=9, g_h=4.0, beta_r=0.0, spread=None):
+    """A synthetic sweep dataset shaped like the pipeline's merged simulate.nc."""
+    alphas = np.array(sorted(tau_by_alpha))
+    rng = np.random.default_rng(0)
+    lag = np.arange(lags) * 0.5
+    spread = np.zeros(seeds) if spread is None else spread
+    tau = (
+        np.array([tau_by_alpha[a] for a in alphas])[None, :, None, None]
+        + spread[None, None, :, None]
+        + np.zeros((1, alphas.size, seeds, trials))
+    )
+    q_h = q + 0.01 * rng.standard_normal((1, alphas.size, seeds, trials))
+    c_h = q_h[..., None, :] * correlation(lag)[None, None, None, :, None]
+    coords = {"g_h": [g_h], "alpha_z": alphas, "seed": np.arange(seeds), "trial": np.arange(trials), "lag": lag}
+    params = GatedRNN(g_h=g_h, beta_r=beta_r).to_dict()
+    for name, value in params.items():
+        if name not in ("g_h", "alpha_z"):
+            coords[name] = value
+    return xr.Dataset(
+        {
+            "tau_int": (("g_h", "alpha_z", "seed", "trial"), tau),
+            "q_h": (("g_h", "alpha_z", "seed", "trial"), q_h),
+            "C_h": (("g_h", "alpha_z", "seed", "lag", "trial"), c_h),
+        },
+        coords=coords,
+    )
+
+
+def _classical(q, correlation, seeds=4, trials=2, lags=9, g=2.0):
+    rng = np.random.default_rng(1)
+    lag = np.arange(lags) * 0.5
+    q_h = q + 0.01 * rng.standard_normal((1, seeds, trials))
+    c_h = q_h[..., None, :] * correlation(lag)[None, None, :, None]
+    return xr.Dataset(
+        {"q_h": (("g_h", "seed", "trial"), q_h), "C_h": (("g_h", "seed", "lag", "trial"), c_h)},
+        coords={"g_h": [g], "seed": np.arange(seeds), "trial": np.arange(trials), "lag": lag},
+    )
+
+
+def test_classical_limit_passes_on_rescaled_data():
+    q = scs_variance(2.0)
+    gated = _sweep({0.0: 10.0, 5.0: 50.0}, q, lambda lag: np.exp(-lag / 4.0))
+    classical = _classical(q, lambda lag: np.exp(-lag / 2.0))
+    claims = classical_limit_claims(gated, classical, 3.0, "fig.png", "data.nc")
+    assert [c.id for c in claims] == ["C1.variance", "C1.correlation"]
+    assert all(c.passed for c in claims)
+
+
+@pytest.mark.parametrize("wrong", ["variance", "time_scale"])
+def test_classical_limit_fails_on_wrong_data(wrong):
+    q = scs_variance(2.0)
+    scale = 1.2 if wrong == "variance" else 1.0
+    gated_time = 4.0 if wrong == "variance" else 2.0  # time not stretched: C1 violated
+    gated = _sweep({0.0: 10.0, 5.0: 50.0}, scale * q, lambda lag: np.exp(-lag / gated_time))
+    classical = _classical(q, lambda lag: np.exp(-lag / 2.0))
+    claims = {c.id: c for c in classical_limit_claims(gated, classical, 3.0, "f", "d")}
+    if wrong == "variance":
+        assert not claims["C1.variance"].passed
+    else:
+        assert claims["C1.variance"].passed and not claims["C1.correlation"].passed
+
+
+def test_classical_limit_uses_the_mapped_gain():
+    # beta_r = 1: sigma_r(0) = 1/(1+e), so g_h = 4 maps to g = 4 / (1 + e) = 1.076
+    gated = _sweep({0.0: 10.0}, 1.0, lambda lag: np.exp(-lag), beta_r=1.0)
+    classical = _classical(1.0, lambda lag: np.exp(-lag), g=2.0)
+    with pytest.raises(ValueError, match="no classical network at g = 1.07"):
+        classical_limit_claims(gated, classical, 3.0, "f", "d")
+
+
+def test_timescale_claim_passes_when_correlation_time_grows_and_fails_otherwise():
+    # tau_int per (alpha_z, seed): a seed-to-seed spread of 2 around the given means
+    spread = np.array([-3.0, -1.0, 1.0, 3.0]) * (2.0 / np.sqrt(20.0 / 3.0))
+    growing = _sweep({0.0: 10.0, 2.0: 30.0, 5.0: 150.0}, 1.9, lambda lag: np.exp(-lag), spread=spread)
+    (claim,) = timescale_claims(growing, 3.0, "f", "d")
+    assert claim.passed
+    assert claim.measured == pytest.approx([10.0, 30.0, 150.0])
+    # standard error of the mean over 4 seeds with sample std 2: 1; ends: 3 * sqrt(2)
+    assert claim.tolerance == pytest.approx(3.0 * np.sqrt(2.0))
+    flat = _sweep({0.0: 10.0, 2.0: 10.0, 5.0: 13.0}, 1.9, lambda lag: np.exp(-lag), spread=spread)
+    assert not timescale_claims(flat, 3.0, "f", "d")[0].passed  # 3 < 3 sqrt(2)
+    dip = _sweep({0.0: 30.0, 2.0: 20.0, 5.0: 40.0}, 1.9, lambda lag: np.exp(-lag), spread=spread)
+    assert not timescale_claims(dip, 3.0, "f", "d")[0].passed  # -10 < -3 sqrt(2)
+
+
+def test_claims_round_trip_and_failure_message(tmp_path):
+    q = scs_variance(2.0)
+    gated = _sweep({0.0: 10.0, 5.0: 50.0}, 1.5 * q, lambda lag: np.exp(-lag / 4.0))
+    classical = _classical(q, lambda lag: np.exp(-lag / 2.0))
+    claims = classical_limit_claims(gated, classical, 3.0, "fig.png", "data.nc")
+    write_claims(claims, tmp_path / "claims.json", tmp_path / "claims.tsv")
+    records = read_claims(tmp_path / "claims.json")
+    assert records == json.loads(json.dumps([c.to_dict() for c in claims]))
+    assert len((tmp_path / "claims.tsv").read_text().splitlines()) == len(claims) + 1
+    message = failed_claims_message(records)
+    assert "C1.variance" in message and "FAILED" in message
+    assert failed_claims_message([{**r, "passed": True} for r in records]) == ""

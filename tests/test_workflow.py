@@ -1,0 +1,161 @@
+"""The Snakemake workflow: config validation, dry runs, a tiny real run, incremental reruns."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from gatedrnn.io import read_dataset
+
+from workflow_helpers import (
+    ROOT,
+    SNAKEMAKE,
+    TINY_CONFIG,
+    copy_project,
+    planned_jobs,
+    run_snakemake,
+    write_config,
+)
+
+CLAIM_FIELDS = {"id", "title", "measured", "expected", "tolerance", "passed", "figure", "dataset"}
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The whole DAG at the tiny scale, run once in a copy of the project."""
+    workdir = copy_project(tmp_path_factory.mktemp("tiny"))
+    run_snakemake(workdir, "--configfile", str(TINY_CONFIG))
+    return workdir
+
+
+def test_lint_is_clean():
+    result = run_snakemake(ROOT, "--lint", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations" in result.stdout + result.stderr
+
+
+def test_snakefmt_is_clean():
+    snakefmt = SNAKEMAKE.with_name("snakefmt")
+    result = __import__("subprocess").run(
+        [str(snakefmt), "--check", "Snakefile", "workflow/rules"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("configfile", ["config/config.yaml", "config/paper.yaml"])
+def test_whole_dag_dry_run(tmp_path, configfile):
+    workdir = copy_project(tmp_path)
+    jobs = planned_jobs(workdir, "--configfile", configfile)
+    config = __import__("yaml").safe_load((ROOT / "config/config.yaml").read_text())
+    if configfile.endswith("paper.yaml"):
+        paper = __import__("yaml").safe_load((ROOT / configfile).read_text())
+        config["simulate"].update(paper["simulate"])
+    simulate = config["simulate"]
+    n_points = len(simulate["sweep"]["g_h"]) * len(simulate["sweep"]["alpha_z"])
+    assert jobs["simulate_gated"] == n_points * len(simulate["seeds"])
+    assert jobs["simulate_classical"] == len(simulate["sweep"]["g_h"]) * len(simulate["seeds"])
+    for rule in ("merge_gated", "merge_classical", "claims", "verify_claims", "all"):
+        assert jobs[rule] == 1
+
+
+def test_slurm_profile_plans_paper_scale(tmp_path):
+    workdir = copy_project(tmp_path)
+    result = run_snakemake(
+        workdir, "--dry-run", "--executor", "slurm", "--profile", "profiles/slurm",
+        "--configfile", "config/paper.yaml",
+    )
+    text = result.stdout + result.stderr
+    assert "simulate_gated" in text
+    # Simulation jobs carry resources sized for paper scale (N = 2000).
+    assert "runtime=" in text and "mem_mb=" in text
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"simulate.Nn": 10}, ["'simulate.Nn' is not allowed", "allowed keys here:", "N, dt"]),
+        ({"simulate.N": -5}, ["'simulate.N' = -5", ">= 2"]),
+        ({"simulate.dt": 2.0}, ["'simulate.dt' = 2.0", "<= 0.5"]),
+        ({"simulate.sweep.alpha_z": [1.0, "x"]}, ["'simulate.sweep.alpha_z.1'", "number"]),
+        ({"classical_limit.enabled": True, "simulate.sweep.alpha_z": [5.0]},
+         ["'simulate.sweep.alpha_z' must contain 0"]),
+        ({"simulate.max_lag": 30.0}, ["'simulate.max_lag' = 30.0", "half"]),
+    ],
+)
+def test_bad_config_stops_before_any_job(tmp_path, change, expected):
+    workdir = copy_project(tmp_path)
+    config = write_config(tmp_path / "bad.yaml", **change)
+    result = run_snakemake(workdir, "--configfile", str(config), check=False)
+    text = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "invalid configuration" in text
+    for fragment in expected:
+        assert fragment in text, text[-2000:]
+    assert not (workdir / "results").exists()
+
+
+def test_tiny_run_outputs(tiny_run):
+    results = tiny_run / "results"
+    for name in ("gating_timescales", "classical_limit"):
+        for suffix in (".png", ".pdf"):
+            assert (results / "figures" / f"{name}{suffix}").stat().st_size > 1000
+    claims = json.loads((results / "claims.json").read_text())
+    assert {claim["id"] for claim in claims} == {"C1.variance", "C1.correlation", "C3.timescale"}
+    for claim in claims:
+        assert set(claim) == CLAIM_FIELDS
+        assert isinstance(claim["passed"], bool)
+    merged = read_dataset(results / "datasets" / "simulate.nc")
+    assert dict(merged.sizes)["alpha_z"] == 2 and dict(merged.sizes)["seed"] == 2
+    for attr in ("gatedrnn_version", "git_commit", "params_hash", "created", "library_versions"):
+        assert isinstance(merged.attrs[attr], str)
+    for name, variable in merged.variables.items():
+        if variable.ndim:
+            assert "long_name" in variable.attrs and "units" in variable.attrs, name
+    log = (results / "logs/simulate/gated/g_h~4.0/alpha_z~5.0/seed~0.log").read_text()
+    assert "100%" in log and "ETA" in log
+
+
+def test_report_builds(tiny_run):
+    run_snakemake(tiny_run, "--configfile", str(TINY_CONFIG), "--report", "results/report.html")
+    html = (tiny_run / "results" / "report.html").read_text(errors="replace")
+    assert "classical_limit" in html and "gating_timescales" in html
+
+
+def test_nothing_reruns_after_a_complete_run(tiny_run):
+    assert planned_jobs(tiny_run, "--configfile", str(TINY_CONFIG)) == {}
+
+
+def test_new_sweep_value_reruns_only_new_jobs_and_downstream(tiny_run, tmp_path):
+    config = write_config(tmp_path / "more.yaml", **{"simulate.sweep.alpha_z": [0.0, 5.0, 2.0]})
+    jobs = planned_jobs(tiny_run, "--configfile", str(config))
+    assert jobs.pop("simulate_gated") == 2  # one new alpha_z value x two seeds
+    assert jobs == {
+        "merge_gated": 1,
+        "figure_gating_timescales": 1,
+        "figure_classical_limit": 1,
+        "claims": 1,
+        "all": 1,
+    }
+
+
+def test_library_edit_reruns_the_stage_that_declares_it(tiny_run):
+    figure_module = tiny_run / "src" / "gatedrnn" / "figures" / "gating_timescales.py"
+    simulate_module = tiny_run / "src" / "gatedrnn" / "summary.py"
+    original = {path: path.stat().st_mtime for path in (figure_module, simulate_module)}
+    try:
+        os.utime(figure_module)
+        assert planned_jobs(tiny_run, "--configfile", str(TINY_CONFIG)) == {
+            "figure_gating_timescales": 1,
+            "all": 1,
+        }
+        os.utime(figure_module, (original[figure_module],) * 2)
+        os.utime(simulate_module)
+        jobs = planned_jobs(tiny_run, "--configfile", str(TINY_CONFIG))
+        assert jobs["simulate_gated"] == 4 and jobs["simulate_classical"] == 2
+        assert jobs["merge_gated"] == 1 and jobs["claims"] == 1
+    finally:
+        for path, mtime in original.items():
+            os.utime(path, (mtime, mtime))

@@ -1,0 +1,53 @@
+"""The paper's claims checked on the datasets: results/claims.json, then a verdict."""
+
+
+localrules:
+    claims,
+    verify_claims,
+
+
+rule claims:
+    """Evaluate every claim whose data this configuration produces (gatedrnn.claims)."""
+    input:
+        simulate=f"{DATASETS}/simulate.nc",
+        classical=f"{DATASETS}/simulate_classical.nc" if CLASSICAL_ENABLED else [],
+        library=library("claims", "dmft/classical"),
+    output:
+        json=CLAIMS_JSON,
+        table=report(CLAIMS_TABLE, caption="../report/claims.rst", category="Claims"),
+    log:
+        f"{LOGS}/claims/claims.log",
+    benchmark:
+        f"{BENCH}/claims/claims.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        n_sigma=config["claims"]["n_sigma"],
+        figures={
+            "simulate": f"{FIGURES}/gating_timescales.png",
+            "classical": f"{FIGURES}/classical_limit.png",
+        },
+    script:
+        "../scripts/claims.py"
+
+
+rule verify_claims:
+    """Fail loudly (naming each failed claim) if any claim failed at this scale."""
+    input:
+        CLAIMS_JSON,
+    output:
+        touch(CLAIMS_VERIFIED),
+    log:
+        f"{LOGS}/claims/verify.log",
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/verify_claims.py"

@@ -1,0 +1,212 @@
+"""Configuration checks, output paths and helpers shared by all rules (no rules here)."""
+
+import os
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import Paramspace, validate
+
+# One BLAS thread per job: parallelism comes from Snakemake jobs.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+ROOT = Path(workflow.basedir)
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def _key(path):
+    return ".".join(str(part) for part in path) or "<top level>"
+
+
+def _allowed(schema):
+    """A short description of what a schema node accepts."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = {
+            **_SCHEMA_DOC["$defs"][name],
+            **{k: v for k, v in schema.items() if k != "$ref"},
+        }
+    parts = []
+    if "type" in schema:
+        parts.append(str(schema["type"]))
+    for word, symbol in (
+        ("minimum", ">="),
+        ("exclusiveMinimum", ">"),
+        ("maximum", "<="),
+        ("exclusiveMaximum", "<"),
+    ):
+        if word in schema:
+            parts.append(f"{symbol} {schema[word]}")
+    if "enum" in schema:
+        parts.append(f"one of {schema['enum']}")
+    if "items" in schema:
+        parts.append(f"items: {_allowed(schema['items'])}")
+    if schema.get("properties"):
+        parts.append(f"keys: {', '.join(schema['properties'])}")
+    return ", ".join(parts) or "see the schema"
+
+
+def config_errors(config, schema):
+    """Messages naming each offending key and what it allows (empty if config is valid)."""
+    validator = jsonschema.Draft202012Validator(schema)
+    messages = []
+    for error in sorted(
+        validator.iter_errors(config), key=lambda e: list(e.absolute_path)
+    ):
+        where = list(error.absolute_path)
+        if error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            unknown = sorted(set(error.instance) - set(allowed))
+            for name in unknown:
+                messages.append(
+                    f"config key '{_key(where + [name])}' is not allowed; "
+                    f"allowed keys here: {', '.join(allowed)}"
+                )
+        elif error.validator == "required":
+            messages.append(f"config key '{_key(where)}': {error.message}")
+        else:
+            messages.append(
+                f"config key '{_key(where)}' = {error.instance!r}: {error.message} "
+                f"(allowed: {_allowed(error.schema)})"
+            )
+    return messages
+
+
+def cross_key_errors(config):
+    """Rules that involve several keys (config already has its defaults)."""
+    simulate = config["simulate"]
+    messages = []
+    if config["classical_limit"]["enabled"]:
+        if 0.0 not in [float(a) for a in simulate["sweep"]["alpha_z"]]:
+            messages.append(
+                "config key 'simulate.sweep.alpha_z' must contain 0 when "
+                "'classical_limit.enabled' is true (C1 compares the alpha = 0 network)"
+            )
+        for name in ("alpha_r", "beta_z", "beta_r"):
+            if float(simulate["model"][name]) != 0.0:
+                messages.append(
+                    f"config key 'simulate.model.{name}' must be 0 when "
+                    "'classical_limit.enabled' is true (C1 is the alpha = beta = 0 limit)"
+                )
+    if simulate["max_lag"] > simulate["t_max"] / 2:
+        messages.append(
+            f"config key 'simulate.max_lag' = {simulate['max_lag']!r} must be at most half "
+            f"of 'simulate.t_max' = {simulate['t_max']!r}"
+        )
+    return messages
+
+
+def check_config(config):
+    """Validate config against the schema (filling defaults) and the cross-key rules."""
+    messages = config_errors(config, _SCHEMA_DOC)
+    if not messages:
+        validate(config, str(SCHEMA), set_default=True)
+        messages = cross_key_errors(config)
+    if messages:
+        raise WorkflowError(
+            "invalid configuration:\n  "
+            + "\n  ".join(messages)
+            + f"\n(schema: {SCHEMA})"
+        )
+
+
+with open(SCHEMA) as _handle:
+    _SCHEMA_DOC = yaml.safe_load(_handle)
+check_config(config)
+
+
+# ---- paths: every output of the pipeline is named here --------------------------------------
+
+RESULTS = "results"
+LOGS = f"{RESULTS}/logs"
+BENCH = f"{RESULTS}/benchmarks"
+DATASETS = f"{RESULTS}/datasets"
+FIGURES = f"{RESULTS}/figures"
+CLAIMS_JSON = f"{RESULTS}/claims.json"
+CLAIMS_TABLE = f"{RESULTS}/claims.tsv"
+CLAIMS_VERIFIED = f"{RESULTS}/claims.verified"
+
+
+def library(*modules):
+    """Source files of gatedrnn modules a rule depends on (edits rerun the rule)."""
+    source = ROOT / "src" / "gatedrnn"
+    return [os.path.relpath(source / f"{module}.py") for module in ("io", *modules)]
+
+
+def figure_files(name):
+    return [f"{FIGURES}/{name}.png", f"{FIGURES}/{name}.pdf"]
+
+
+# ---- the simulation sweep ---------------------------------------------------------------------
+
+SIM = config["simulate"]
+
+
+def _sweep_table():
+    rows = [
+        {
+            "g_h": round(float(g_h), 6),
+            "alpha_z": round(float(alpha_z), 6),
+            "seed": int(seed),
+        }
+        for g_h in SIM["sweep"]["g_h"]
+        for alpha_z in SIM["sweep"]["alpha_z"]
+        for seed in SIM["seeds"]
+    ]
+    return pd.DataFrame(rows, columns=["g_h", "alpha_z", "seed"])
+
+
+SWEEP = Paramspace(_sweep_table())
+CLASSICAL_GAINS = sorted({round(float(g_h) / 2.0, 6) for g_h in SIM["sweep"]["g_h"]})
+CLASSICAL_ENABLED = config["classical_limit"]["enabled"]
+
+SIM_SETTINGS = {
+    key: SIM[key]
+    for key in (
+        "trials",
+        "dt",
+        "t_burn",
+        "t_max",
+        "record_every",
+        "max_lag",
+        "sample_units",
+        "record_units",
+        "init_scale",
+    )
+}
+
+
+def simulation_resources(N):
+    """(mem_mb, runtime in minutes) of one simulation job, with a factor-2 margin.
+
+    Memory: three N x N coupling matrices, the recorded trajectory and its FFT.
+    Runtime: the RK4 steps stream the couplings 4 times per step (~5 GB/s assumed).
+    """
+    n_records = (SIM["t_max"] / SIM["dt"]) / SIM["record_every"] + 1
+    recorded = n_records * min(N, SIM["record_units"]) * SIM["trials"] * 3
+    mem_mb = 500 + 2 * 8 * (3 * N * N + 3 * recorded) / 1e6
+    steps = (SIM["t_burn"] + SIM["t_max"]) / SIM["dt"]
+    seconds = steps * 4 * (24 * N * N * max(1, SIM["trials"] / 8)) / 5e9
+    return int(mem_mb), int(10 + 2 * seconds / 60)
+
+
+SIM_MEM_MB, SIM_RUNTIME = simulation_resources(SIM["N"])
+
+
+def final_outputs():
+    outputs = [
+        f"{DATASETS}/simulate.nc",
+        *figure_files("gating_timescales"),
+        CLAIMS_JSON,
+    ]
+    if CLASSICAL_ENABLED:
+        outputs += [
+            f"{DATASETS}/simulate_classical.nc",
+            *figure_files("classical_limit"),
+        ]
+    if config["claims"]["fail_on_violation"]:
+        outputs.append(CLAIMS_VERIFIED)
+    return outputs

@@ -1,0 +1,60 @@
+"""Figures: one rule per figure, dataset(s) in, PNG + PDF out (local, cheap)."""
+
+
+localrules:
+    figure_gating_timescales,
+    figure_classical_limit,
+
+
+rule figure_gating_timescales:
+    """Sample traces, C_h(tau) and relaxation time against alpha_z."""
+    input:
+        datasets=[f"{DATASETS}/simulate.nc"],
+        library=library("figures/gating_timescales", "figures/style"),
+    output:
+        report(
+            figure_files("gating_timescales"),
+            caption="../report/gating_timescales.rst",
+            category="Simulations",
+        ),
+    log:
+        f"{LOGS}/figures/gating_timescales.log",
+    benchmark:
+        f"{BENCH}/figures/gating_timescales.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="gating_timescales",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_classical_limit:
+    """Claim C1: frozen gates give the classical network at g_h / 2, time stretched by 2."""
+    input:
+        datasets=[f"{DATASETS}/simulate.nc", f"{DATASETS}/simulate_classical.nc"],
+        library=library("figures/classical_limit", "figures/style", "dmft/classical"),
+    output:
+        report(
+            figure_files("classical_limit"),
+            caption="../report/classical_limit.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/classical_limit.log",
+    benchmark:
+        f"{BENCH}/figures/classical_limit.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="classical_limit",
+    script:
+        "../scripts/figure.py"

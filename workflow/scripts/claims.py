@@ -1,0 +1,23 @@
+"""Evaluate the paper's claims on the datasets and write claims.json + a table (rule claims)."""
+
+from gatedrnn.claims import classical_limit_claims, timescale_claims, write_claims
+from gatedrnn.io import read_dataset
+from gatedrnn.progress import log_to_file
+
+log_to_file(snakemake.log[0])
+n_sigma = snakemake.params.n_sigma
+figures = snakemake.params.figures
+simulate_path = snakemake.input.simulate
+simulations = read_dataset(simulate_path)
+
+claims = timescale_claims(simulations, n_sigma, figures["simulate"], simulate_path)
+if snakemake.input.classical:
+    classical_path = snakemake.input.classical
+    claims += classical_limit_claims(
+        simulations,
+        read_dataset(classical_path),
+        n_sigma,
+        figures["classical"],
+        f"{simulate_path}, {classical_path}",
+    )
+write_claims(claims, snakemake.output.json, snakemake.output.table)
