@@ -142,20 +142,29 @@ def test_new_sweep_value_reruns_only_new_jobs_and_downstream(tiny_run, tmp_path)
 
 
 def test_library_edit_reruns_the_stage_that_declares_it(tiny_run):
+    """Editing a module's content reruns the rules that declare it (a bare touch does not:
+    Snakemake compares checksums of small inputs)."""
     figure_module = tiny_run / "src" / "gatedrnn" / "figures" / "gating_timescales.py"
-    simulate_module = tiny_run / "src" / "gatedrnn" / "summary.py"
-    original = {path: path.stat().st_mtime for path in (figure_module, simulate_module)}
+    summary_module = tiny_run / "src" / "gatedrnn" / "summary.py"
+    originals = {path: (path.read_text(), path.stat()) for path in (figure_module, summary_module)}
+
+    def restore(path):
+        text, stat = originals[path]
+        path.write_text(text)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
     try:
-        os.utime(figure_module)
+        figure_module.write_text(originals[figure_module][0] + "\n# edited\n")
         assert planned_jobs(tiny_run, "--configfile", str(TINY_CONFIG)) == {
             "figure_gating_timescales": 1,
             "all": 1,
         }
-        os.utime(figure_module, (original[figure_module],) * 2)
-        os.utime(simulate_module)
+        restore(figure_module)
+        summary_module.write_text(originals[summary_module][0] + "\n# edited\n")
         jobs = planned_jobs(tiny_run, "--configfile", str(TINY_CONFIG))
         assert jobs["simulate_gated"] == 4 and jobs["simulate_classical"] == 2
         assert jobs["merge_gated"] == 1 and jobs["claims"] == 1
     finally:
-        for path, mtime in original.items():
-            os.utime(path, (mtime, mtime))
+        for path in originals:
+            restore(path)
+    assert planned_jobs(tiny_run, "--configfile", str(TINY_CONFIG)) == {}
