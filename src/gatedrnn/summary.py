@@ -24,7 +24,7 @@ def stationary_summary(ds: xr.Dataset, max_lag: float, sample_units: int) -> xr.
     Returns
     -------
     Dataset with
-        C_h (lag, trial): population autocorrelation of h;
+        C_h, C_z, C_r (lag, trial): population autocorrelations of h, z and r;
         q_h (trial): C_h(0), the population variance of h;
         tau_relax (trial): first lag with C_h / C_h(0) = 1/e (inf if beyond max_lag);
         tau_int (trial): integral of C_h / C_h(0) up to max_lag;
@@ -36,12 +36,19 @@ def stationary_summary(ds: xr.Dataset, max_lag: float, sample_units: int) -> xr.
         raise ValueError(f"sample_units must be >= 1, got {sample_units!r}")
     n_sample = min(int(sample_units), ds.sizes["unit"])
     correlation = autocorrelation(ds["h"], max_lag)
+    gate_correlations = {
+        f"C_{name}": autocorrelation(ds[name], max_lag).assign_attrs(
+            long_name=f"population autocorrelation of {name}"
+        )
+        for name in ("z", "r")
+    }
     sigma_z = ds["z"].copy(data=gate(ds["z"].values, float(ds["alpha_z"]), float(ds["beta_z"])))
     samples = ds.isel(trial=0, unit=slice(0, n_sample)).rename(unit="sample_unit")
     sigma_z_sample = sigma_z.isel(trial=0, unit=slice(0, n_sample)).rename(unit="sample_unit")
     summary = xr.Dataset(
         {
             "C_h": correlation.assign_attrs(long_name="population autocorrelation of h"),
+            **gate_correlations,
             "q_h": correlation.isel(lag=0, drop=True).assign_attrs(
                 long_name="population variance of h", units="1"
             ),
