@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from scipy.linalg.blas import daxpy as _axpy
 
 __all__ = [
     "DivergenceError",
@@ -64,17 +65,52 @@ def rk4_tangent_step(
     rhs_and_jvp : callable (t, x, V) -> (f(t, x), D(t, x) V)
     x : array, state
     tangent : array, shape x.shape + (k,)
+
+    Notes
+    -----
+    The state is updated with the same arithmetic as :func:`rk4_step`. The tangent block,
+    usually much larger, is accumulated in place, V + (dt/6) g1 + (dt/3) g2 + (dt/3) g3 +
+    (dt/6) g4, and the stage blocks V + c g share one buffer: two full-size arrays per step
+    besides the ones `rhs_and_jvp` returns, which are not modified. Each g is used up before
+    the next call, so `rhs_and_jvp` may return the same buffer every time (as
+    ``Network.vector_field_and_jacobian_apply`` with `work` does); it must not keep its tangent
+    argument beyond the call, since the next stage overwrites it.
     """
     half = 0.5 * dt
     f1, g1 = rhs_and_jvp(t, x, tangent)
-    f2, g2 = rhs_and_jvp(t + half, x + half * f1, tangent + half * g1)
-    f3, g3 = rhs_and_jvp(t + half, x + half * f2, tangent + half * g2)
-    f4, g4 = rhs_and_jvp(t + dt, x + dt * f3, tangent + dt * g3)
-    sixth = dt / 6.0
-    return (
-        x + sixth * (f1 + 2.0 * (f2 + f3) + f4),
-        tangent + sixth * (g1 + 2.0 * (g2 + g3) + g4),
-    )
+    tangent_new = np.array(tangent, dtype=np.result_type(tangent, g1), order="C")
+    stage = np.empty_like(tangent_new)
+    _add_scaled(tangent_new, dt / 6.0, g1)
+    _shifted(stage, tangent, half, g1)
+    f2, g2 = rhs_and_jvp(t + half, x + half * f1, stage)
+    _add_scaled(tangent_new, dt / 3.0, g2)
+    _shifted(stage, tangent, half, g2)
+    f3, g3 = rhs_and_jvp(t + half, x + half * f2, stage)
+    _add_scaled(tangent_new, dt / 3.0, g3)
+    _shifted(stage, tangent, dt, g3)
+    f4, g4 = rhs_and_jvp(t + dt, x + dt * f3, stage)
+    _add_scaled(tangent_new, dt / 6.0, g4)
+    return x + (dt / 6.0) * (f1 + 2.0 * (f2 + f3) + f4), tangent_new
+
+
+def _add_scaled(y: np.ndarray, a: float, v: np.ndarray) -> None:
+    """y += a v in place, in one pass (BLAS axpy) when both are contiguous float64."""
+    if (
+        y.dtype == v.dtype == np.float64
+        and y.shape == v.shape
+        and y.flags.c_contiguous
+        and v.flags.c_contiguous
+        and y.size < 2**31
+    ):
+        _axpy(v.reshape(-1), y.reshape(-1), a=a)
+    else:
+        y += a * v
+
+
+def _shifted(out: np.ndarray, base: np.ndarray, a: float, v: np.ndarray) -> None:
+    """out = base + a v, without temporaries (`v` may be `out` itself)."""
+    np.multiply(v, a, out=out)
+    out += base
 
 
 STEPPERS = {"rk4": rk4_step, "euler": euler_step}

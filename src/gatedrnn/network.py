@@ -138,9 +138,22 @@ class Network:
         tangent: np.ndarray,
         t: float = 0.0,
         inputs: Inputs | None = None,
+        work: dict | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(dx/dt, D(x) tangent), sharing the work both need."""
-        return self._evaluate(x, t, inputs, tangent)
+        """(dx/dt, D(x) tangent), sharing the work both need (one product per coupling matrix).
+
+        Parameters
+        ----------
+        x, tangent, t, inputs :
+            As in :meth:`jacobian_apply`.
+        work : dict, optional
+            Buffers kept by the caller for loops that apply D many times (e.g. a Lyapunov
+            run): pass the same dict, initially empty, to every call, from one thread. The
+            buffers are then allocated once, and the returned D tangent is one of them,
+            overwritten by the next call (copy it to keep it). Without `work` every call
+            allocates, and both results are new arrays; dx/dt always is.
+        """
+        return self._evaluate(x, t, inputs, tangent, work)
 
     def jacobian(
         self, x: np.ndarray, t: float = 0.0, inputs: Inputs | None = None
@@ -168,7 +181,34 @@ class Network:
         D[rr, rr] = -np.eye(N) / p.tau_r
         return D
 
-    def _evaluate(self, x, t, inputs, tangent):
+    def jacobian_trace(self, x: np.ndarray) -> np.ndarray | float:
+        """tr D(x) without forming D (SPEC §1), for x of shape (3, N) or (3, N, trials).
+
+        tr D = -sum_i sigma_z(z_i) (1 - J^h_ii sigma_r(r_i) phi'(h_i)) - N/tau_z - N/tau_r;
+        the J^h_ii terms vanish with ``zero_diagonal``. Inputs do not enter.
+
+        Returns
+        -------
+        float for a single state, array of shape (trials,) for a batch.
+        """
+        if x.ndim < 2 or x.shape[:2] != (3, self.N):
+            raise ValueError(f"x must have shape (3, {self.N}, ...), got {x.shape}")
+        p, N = self.params, self.N
+        sigma_z, sigma_r = self.gates(x)
+        weight = -sigma_z
+        if not self.zero_diagonal:
+            diagonal = np.diagonal(self.J_h).reshape((N,) + (1,) * (x.ndim - 2))
+            weight = weight + sigma_z * sigma_r * phi_prime(x[0]) * diagonal
+        return weight.sum(axis=0) - N / p.tau_z - N / p.tau_r
+
+    def _evaluate(self, x, t, inputs, tangent, work=None):
+        """(dx/dt, D(x) tangent or None).
+
+        With a tangent block of k columns per trajectory, each coupling matrix does one
+        product for the state and the tangent: J^h @ [sigma_r phi | sigma_r phi' dh +
+        sigma_r' phi dr] and J^zr @ [phi | phi' dh], every trajectory's state column
+        followed by its k tangent columns. Buffers come from `work` when given.
+        """
         if x.ndim < 2 or x.shape[:2] != (3, self.N):
             raise ValueError(f"x must have shape (3, {self.N}, ...), got {x.shape}")
         p, N = self.params, self.N
@@ -180,8 +220,38 @@ class Network:
         phi_h = phi(h)
         sigma_z = gate(z, p.alpha_z, p.beta_z)
         sigma_r = gate(r, p.alpha_r, p.beta_r)
-        recurrent = (self.J_h @ (sigma_r * phi_h).reshape(N, -1)).reshape(batch_shape)
-        gate_currents = (self.J_zr @ phi_h.reshape(N, -1)).reshape((2 * N,) + batch_shape[1:])
+        if tangent is None:
+            recurrent = (self.J_h @ (sigma_r * phi_h).reshape(N, -1)).reshape(batch_shape)
+            gate_currents = (self.J_zr @ phi_h.reshape(N, -1)).reshape(
+                (2 * N,) + batch_shape[1:]
+            )
+        else:
+            if tangent.shape[:-1] != x.shape:
+                raise ValueError(
+                    f"tangent must have shape {x.shape} + (k,), got {tangent.shape}"
+                )
+            k, trials = tangent.shape[-1], h.size // N
+            dh, dz, dr = tangent.reshape(3, N, trials, k)
+            result = _buffer(work, "jacobian_apply", (3, N, trials, k), avoid=tangent)
+            # Rows: the inputs and outputs of the J^h and J^zr products.
+            products = _buffer(work, "products", (5 * N, trials, k + 1))
+            recurrent_in, gate_in = products[:N], products[N : 2 * N]
+            recurrent_out, gate_out = products[2 * N : 3 * N], products[3 * N :]
+            phi_h_, sigma_r_ = phi_h.reshape(N, trials, 1), sigma_r.reshape(N, trials, 1)
+            dphi_h = phi_prime(h).reshape(N, trials, 1)
+            np.multiply(sigma_r_, phi_h_, out=recurrent_in[..., :1])
+            np.multiply(dh, sigma_r_ * dphi_h, out=recurrent_in[..., 1:])
+            if p.alpha_r != 0.0:  # else sigma_r' = 0
+                dsigma_r = gate_prime(r, p.alpha_r, p.beta_r).reshape(N, trials, 1)
+                spare = result[0]  # written below, after the products
+                np.multiply(dr, dsigma_r * phi_h_, out=spare)
+                recurrent_in[..., 1:] += spare
+            gate_in[..., :1] = phi_h_
+            np.multiply(dh, dphi_h, out=gate_in[..., 1:])
+            np.matmul(self.J_h, recurrent_in.reshape(N, -1), out=recurrent_out.reshape(N, -1))
+            np.matmul(self.J_zr, gate_in.reshape(N, -1), out=gate_out.reshape(2 * N, -1))
+            recurrent = recurrent_out[..., 0].reshape(batch_shape)
+            gate_currents = gate_out[..., 0].reshape((2 * N,) + batch_shape[1:])
         xi = -h + recurrent + u_h
         derivative = np.empty_like(x)
         derivative[0] = sigma_z * xi
@@ -189,28 +259,37 @@ class Network:
         derivative[2] = (-r + gate_currents[N:] + u_r) / p.tau_r
         if tangent is None:
             return derivative, None
-        if tangent.shape[:-1] != x.shape:
-            raise ValueError(
-                f"tangent must have shape {x.shape} + (k,), got {tangent.shape}"
-            )
-        dh, dz, dr = tangent
-        dphi_h = phi_prime(h)[..., None]
-        dsigma_z = gate_prime(z, p.alpha_z, p.beta_z)[..., None]
-        dsigma_r = gate_prime(r, p.alpha_r, p.beta_r)[..., None]
-        block_shape = dh.shape
-        phi_dh = dphi_h * dh
-        recurrent_input = sigma_r[..., None] * phi_dh + dsigma_r * phi_h[..., None] * dr
-        d_recurrent = (self.J_h @ recurrent_input.reshape(N, -1)).reshape(block_shape)
-        d_gate_currents = (self.J_zr @ phi_dh.reshape(N, -1)).reshape(
-            (2 * N,) + block_shape[1:]
-        )
-        tangent_derivative = np.empty_like(tangent)
-        tangent_derivative[0] = sigma_z[..., None] * (d_recurrent - dh) + dsigma_z * xi[
-            ..., None
-        ] * dz
-        tangent_derivative[1] = (d_gate_currents[:N] - dz) / p.tau_z
-        tangent_derivative[2] = (d_gate_currents[N:] - dr) / p.tau_r
-        return derivative, tangent_derivative
+        d_h, d_z, d_r = result
+        # sigma_z (J^h [sigma_r phi' dh + sigma_r' phi dr] - dh) + sigma_z' xi dz
+        np.subtract(recurrent_out[..., 1:], dh, out=d_h)
+        d_h *= sigma_z.reshape(N, trials, 1)
+        if p.alpha_z != 0.0:  # else sigma_z' = 0
+            dsigma_z = gate_prime(z, p.alpha_z, p.beta_z) * xi
+            np.multiply(dz, dsigma_z.reshape(N, trials, 1), out=d_z)
+            d_h += d_z
+        # (J^z phi' dh - dz) / tau_z and (J^r phi' dh - dr) / tau_r
+        np.subtract(gate_out[:N, :, 1:], dz, out=d_z)
+        np.subtract(gate_out[N:, :, 1:], dr, out=d_r)
+        if p.tau_z != 1.0:  # dividing by 1 is exact: skipped
+            d_z /= p.tau_z
+        if p.tau_r != 1.0:
+            d_r /= p.tau_r
+        return derivative, result.reshape(tangent.shape)
+
+
+def _buffer(work: dict | None, name: str, shape: tuple, avoid=None) -> np.ndarray:
+    """An uninitialised float64 array: work[name] if it has `shape` and cannot overlap
+    `avoid`, else a new one (then kept as work[name])."""
+    buffer = None if work is None else work.get(name)
+    if (
+        buffer is None
+        or buffer.shape != shape
+        or (avoid is not None and np.may_share_memory(buffer, avoid))
+    ):
+        buffer = np.empty(shape)
+        if work is not None:
+            work[name] = buffer
+    return buffer
 
 
 def _channel(inputs: Inputs | None, t: float, index: int):
