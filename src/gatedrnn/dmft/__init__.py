@@ -1,5 +1,15 @@
 """Dynamical mean-field theory of the gated RNN (SPEC §2, §4, §6)."""
 
 from .classical import scs_variance
+from .deterministic import ConvergenceWarning, stationary_deterministic
+from .static import static
+from .stationary import stationary, stationary_sampled
 
-__all__ = ["scs_variance"]
+__all__ = [
+    "scs_variance",
+    "static",
+    "stationary",
+    "stationary_sampled",
+    "stationary_deterministic",
+    "ConvergenceWarning",
+]
