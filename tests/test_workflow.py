@@ -53,11 +53,14 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     if configfile.endswith("paper.yaml"):
         paper = __import__("yaml").safe_load((ROOT / configfile).read_text())
         config["simulate"].update(paper["simulate"])
-    simulate = config["simulate"]
-    n_points = len(simulate["sweep"]["g_h"]) * len(simulate["sweep"]["alpha_z"])
+        config["dmft"].update(paper["dmft"])
+    simulate, dmft = config["simulate"], config["dmft"]
+    n_gains = len(simulate["sweep"]["g_h"])
+    n_points = n_gains * len(simulate["sweep"]["alpha_z"])
     assert jobs["simulate_gated"] == n_points * len(simulate["seeds"])
-    assert jobs["simulate_classical"] == len(simulate["sweep"]["g_h"]) * len(simulate["seeds"])
-    for rule in ("merge_gated", "merge_classical", "claims", "verify_claims", "all"):
+    assert jobs["simulate_classical"] == n_gains * len(simulate["seeds"])
+    assert jobs["dmft_stationary"] == n_gains * len(dmft["alpha_z"]) * len(dmft["noise_seeds"])
+    for rule in ("merge_gated", "merge_classical", "merge_dmft", "claims", "verify_claims", "all"):
         assert jobs[rule] == 1
 
 
@@ -83,6 +86,8 @@ def test_slurm_profile_plans_paper_scale(tmp_path):
         ({"classical_limit.enabled": True, "simulate.sweep.alpha_z": [5.0]},
          ["'simulate.sweep.alpha_z' must contain 0"]),
         ({"simulate.max_lag": 30.0}, ["'simulate.max_lag' = 30.0", "half"]),
+        ({"dmft.claim_alpha_z": [0.0, 2.0]}, ["'dmft.claim_alpha_z' has values [2.0] missing"]),
+        ({"dmft.n_paths": 5}, ["'dmft.n_paths' = 5", ">= 10"]),
     ],
 )
 def test_bad_config_stops_before_any_job(tmp_path, change, expected):
@@ -99,11 +104,18 @@ def test_bad_config_stops_before_any_job(tmp_path, change, expected):
 
 def test_tiny_run_outputs(tiny_run):
     results = tiny_run / "results"
-    for name in ("gating_timescales", "classical_limit"):
+    for name in ("gating_timescales", "classical_limit", "dmft_vs_network"):
         for suffix in (".png", ".pdf"):
             assert (results / "figures" / f"{name}{suffix}").stat().st_size > 1000
     claims = json.loads((results / "claims.json").read_text())
-    assert {claim["id"] for claim in claims} == {"C1.variance", "C1.correlation", "C3.timescale"}
+    assert {claim["id"] for claim in claims} == {
+        "C1.variance",
+        "C1.correlation",
+        "C2.C_h",
+        "C2.C_z",
+        "C2.C_r",
+        "C3.timescale",
+    }
     for claim in claims:
         assert set(claim) == CLAIM_FIELDS
         assert isinstance(claim["passed"], bool)
@@ -116,12 +128,17 @@ def test_tiny_run_outputs(tiny_run):
             assert "long_name" in variable.attrs and "units" in variable.attrs, name
     log = (results / "logs/simulate/gated/g_h~4.0/alpha_z~5.0/seed~0.log").read_text()
     assert "100%" in log and "ETA" in log
+    dmft = read_dataset(results / "datasets" / "dmft.nc")
+    assert dict(dmft.sizes)["noise_seed"] == 2 and dmft["C_h"].dims[-1] == "lag"
+    dmft_log = (results / "logs/dmft/stationary/g_h~4.0/alpha_z~0.0/noise_seed~0.log").read_text()
+    assert "iteration" in dmft_log and "residual" in dmft_log
 
 
 def test_report_builds(tiny_run):
     run_snakemake(tiny_run, "--configfile", str(TINY_CONFIG), "--report", "results/report.html")
     html = (tiny_run / "results" / "report.html").read_text(errors="replace")
-    assert "classical_limit" in html and "gating_timescales" in html
+    for name in ("classical_limit", "gating_timescales", "dmft_vs_network", "claims.tsv"):
+        assert name in html
 
 
 def test_nothing_reruns_after_a_complete_run(tiny_run):
@@ -136,6 +153,7 @@ def test_new_sweep_value_reruns_only_new_jobs_and_downstream(tiny_run, tmp_path)
         "merge_gated": 1,
         "figure_gating_timescales": 1,
         "figure_classical_limit": 1,
+        "figure_dmft_vs_network": 1,
         "claims": 1,
         "all": 1,
     }

@@ -126,11 +126,24 @@ def read_dataset(path: str | os.PathLike) -> xr.Dataset:
 def merge_datasets(datasets: list[xr.Dataset]) -> xr.Dataset:
     """Combine the per-job datasets of a sweep (written with `as_sweep_point`) into one.
 
+    Sweep dimensions are the length-1 dimensions of every part. Other dimension coordinates
+    that differ between parts (e.g. the number of solver iterations) are first aligned to
+    their union, padded with NaN, so that they are not mistaken for sweep dimensions.
     Attributes that differ between jobs (creation time, parameter hash) are replaced by
     fresh provenance; the hash covers the hashes of all the parts.
     """
     if not datasets:
         raise ValueError("datasets must not be empty")
+    inner_dims = {dim for ds in datasets for dim, size in ds.sizes.items() if size > 1}
+    ragged = [
+        dim
+        for dim in sorted(inner_dims)
+        if dim in datasets[0].indexes
+        and any(not ds.indexes[dim].equals(datasets[0].indexes[dim]) for ds in datasets)
+    ]
+    if ragged:
+        union = {dim: np.unique(np.concatenate([ds[dim].values for ds in datasets])) for dim in ragged}
+        datasets = [ds.reindex(union) for ds in datasets]
     merged = xr.combine_by_coords(datasets, combine_attrs="drop_conflicts")
     part_hashes = sorted(str(ds.attrs.get("params_hash", "")) for ds in datasets)
     combined_hash = hashlib.sha256(json.dumps(part_hashes).encode()).hexdigest()[:16]

@@ -29,6 +29,8 @@ PARAMETER_LONG_NAMES = {
     "seed": "coupling seed",
 }
 
+_UNITS = {"tau_z": "tau_h", "tau_r": "tau_h"}
+
 
 def _expit(x: float) -> float:
     if x >= 0:
@@ -141,6 +143,13 @@ class GatedRNN:
     def replace(self, **changes: float) -> GatedRNN:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def coordinates(self) -> dict[str, tuple]:
+        """The fields as scalar xarray coordinates, with long_name and units attributes."""
+        return {
+            name: ((), value, {"long_name": PARAMETER_LONG_NAMES[name], "units": _UNITS.get(name, "1")})
+            for name, value in self.to_dict().items()
+        }
 
     def to_dict(self) -> dict[str, float]:
         """Field name -> value, in declaration order."""

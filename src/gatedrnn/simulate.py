@@ -19,12 +19,11 @@ __all__ = ["simulate", "parameter_coords", "params_from_coords"]
 
 def parameter_coords(network: Network) -> dict[str, tuple]:
     """The model parameters, N and seed of a network, as scalar coordinates with attrs."""
-    values = {**network.params.to_dict(), "N": network.N, "seed": network.seed}
-    units = {"tau_z": "tau_h", "tau_r": "tau_h"}
-    return {
-        name: ((), value, {"long_name": PARAMETER_LONG_NAMES[name], "units": units.get(name, "1")})
-        for name, value in values.items()
+    extra = {
+        name: ((), value, {"long_name": PARAMETER_LONG_NAMES[name], "units": "1"})
+        for name, value in (("N", network.N), ("seed", network.seed))
     }
+    return {**network.params.coordinates(), **extra}
 
 
 def params_from_coords(ds: xr.Dataset) -> GatedRNN:

@@ -11,7 +11,8 @@ rule claims:
     input:
         simulate=f"{DATASETS}/simulate.nc",
         classical=f"{DATASETS}/simulate_classical.nc" if CLASSICAL_ENABLED else [],
-        library=library("claims", "dmft/classical"),
+        dmft=f"{DATASETS}/dmft.nc" if DMFT_ENABLED else [],
+        library=library("claims", "dmft/classical", "correlation"),
     output:
         json=CLAIMS_JSON,
         table=report(CLAIMS_TABLE, caption="../report/claims.rst", category="Claims"),
@@ -30,7 +31,10 @@ rule claims:
         figures={
             "simulate": f"{FIGURES}/gating_timescales.png",
             "classical": f"{FIGURES}/classical_limit.png",
+            "dmft": f"{FIGURES}/dmft_vs_network.png",
         },
+        dmft_alpha_z=DMFT["claim_alpha_z"],
+        dmft_lag_factor=DMFT["claim_lag_factor"],
     script:
         "../scripts/claims.py"
 

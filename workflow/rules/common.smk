@@ -91,6 +91,17 @@ def cross_key_errors(config):
                     f"config key 'simulate.model.{name}' must be 0 when "
                     "'classical_limit.enabled' is true (C1 is the alpha = beta = 0 limit)"
                 )
+    if config["dmft"]["enabled"]:
+        claimed = set(config["dmft"]["claim_alpha_z"])
+        for key, solved in (
+            ("dmft.alpha_z", config["dmft"]["alpha_z"]),
+            ("simulate.sweep.alpha_z", simulate["sweep"]["alpha_z"]),
+        ):
+            extra = sorted(claimed - set(solved))
+            if extra:
+                messages.append(
+                    f"config key 'dmft.claim_alpha_z' has values {extra} missing from '{key}'"
+                )
     if simulate["max_lag"] > simulate["t_max"] / 2:
         messages.append(
             f"config key 'simulate.max_lag' = {simulate['max_lag']!r} must be at most half "
@@ -196,6 +207,42 @@ def simulation_resources(N):
 SIM_MEM_MB, SIM_RUNTIME = simulation_resources(SIM["N"])
 
 
+# ---- the stationary DMFT -----------------------------------------------------------------------
+
+DMFT = config["dmft"]
+DMFT_ENABLED = DMFT["enabled"]
+DMFT_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {
+                "g_h": round(float(g_h), 6),
+                "alpha_z": round(float(a), 6),
+                "noise_seed": int(s),
+            }
+            for g_h in SIM["sweep"]["g_h"]
+            for a in DMFT["alpha_z"]
+            for s in DMFT["noise_seeds"]
+        ],
+        columns=["g_h", "alpha_z", "noise_seed"],
+    )
+)
+DMFT_SOLVER = {
+    key: DMFT[key] for key in ("n_paths", "dt", "n_points", "max_points")
+} | {"max_lag": SIM["max_lag"]}
+
+
+def dmft_resources():
+    """(mem_mb, runtime in minutes): the sampler caches M x max_points white noise (capped
+    at 400 MB) and costs ~50 ns per path and time point per iteration, <= 40 iterations.
+    """
+    mem_mb = 1000 + min(400, 8 * 4 * DMFT["n_paths"] * DMFT["max_points"] / 1e6) * 3
+    seconds = 40 * 50e-9 * DMFT["n_paths"] * DMFT["max_points"] * 2
+    return int(mem_mb), int(10 + 2 * seconds / 60)
+
+
+DMFT_MEM_MB, DMFT_RUNTIME = dmft_resources()
+
+
 def final_outputs():
     outputs = [
         f"{DATASETS}/simulate.nc",
@@ -207,6 +254,8 @@ def final_outputs():
             f"{DATASETS}/simulate_classical.nc",
             *figure_files("classical_limit"),
         ]
+    if DMFT_ENABLED:
+        outputs += [f"{DATASETS}/dmft.nc", *figure_files("dmft_vs_network")]
     if config["claims"]["fail_on_violation"]:
         outputs.append(CLAIMS_VERIFIED)
     return outputs

@@ -4,6 +4,7 @@
 localrules:
     figure_gating_timescales,
     figure_classical_limit,
+    figure_dmft_vs_network,
 
 
 rule figure_gating_timescales:
@@ -56,5 +57,32 @@ rule figure_classical_limit:
         runtime=10,
     params:
         figure="classical_limit",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_dmft_vs_network:
+    """Claim C2: DMFT correlation functions over finite-network simulations."""
+    input:
+        datasets=[f"{DATASETS}/simulate.nc", f"{DATASETS}/dmft.nc"],
+        library=library("figures/dmft_vs_network", "figures/style", "correlation"),
+    output:
+        report(
+            figure_files("dmft_vs_network"),
+            caption="../report/dmft_vs_network.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/dmft_vs_network.log",
+    benchmark:
+        f"{BENCH}/figures/dmft_vs_network.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="dmft_vs_network",
     script:
         "../scripts/figure.py"

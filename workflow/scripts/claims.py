@@ -1,6 +1,6 @@
 """Evaluate the paper's claims on the datasets and write claims.json + a table (rule claims)."""
 
-from gatedrnn.claims import classical_limit_claims, timescale_claims, write_claims
+from gatedrnn.claims import classical_limit_claims, dmft_claims, timescale_claims, write_claims
 from gatedrnn.io import read_dataset
 from gatedrnn.progress import log_to_file
 
@@ -19,5 +19,16 @@ if snakemake.input.classical:
         n_sigma,
         figures["classical"],
         f"{simulate_path}, {classical_path}",
+    )
+if snakemake.input.dmft:
+    dmft_path = snakemake.input.dmft
+    claims += dmft_claims(
+        simulations,
+        read_dataset(dmft_path),
+        snakemake.params.dmft_alpha_z,
+        snakemake.params.dmft_lag_factor,
+        n_sigma,
+        figures["dmft"],
+        f"{simulate_path}, {dmft_path}",
     )
 write_claims(claims, snakemake.output.json, snakemake.output.table)

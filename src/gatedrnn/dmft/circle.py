@@ -197,7 +197,7 @@ def stationary_dataset(
             np.arange(len(next(iter(history.values()))) if history else 0),
             {"long_name": "solver iteration", **one},
         ),
-        **params.to_dict(),
+        **params.coordinates(),
     }
     attrs = {
         "title": f"stationary DMFT of the gated RNN ({method})",

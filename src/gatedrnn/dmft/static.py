@@ -180,7 +180,7 @@ def static(
             np.arange(delta_h.size),
             {"long_name": "solution branch (0 = trivial)", **one},
         ),
-        **params.to_dict(),
+        **params.coordinates(),
     }
     settings = dict(delta_min=delta_min, n_grid=int(n_grid), xtol=xtol)
     attrs = {

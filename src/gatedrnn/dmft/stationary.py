@@ -23,6 +23,8 @@ Monte-Carlo noise floor, which is estimated from the spread between batches of p
 
 from __future__ import annotations
 
+import logging
+import time
 import warnings
 
 import numpy as np
@@ -41,6 +43,9 @@ __all__ = ["stationary", "stationary_sampled"]
 
 #: Largest cache of common random numbers kept in memory (bytes); beyond it they are redrawn.
 _NOISE_CACHE_BYTES = 400 * 2**20
+
+
+logger = logging.getLogger("gatedrnn")
 
 
 class _Sampler:
@@ -179,6 +184,7 @@ def _iterate(
     accelerator = Anderson(history=history, mixing=mixing)
     hist: dict[str, list] = {"residual": [], "c_h0": [], "anderson_step": [], "noise_floor": []}
     converged = False
+    start = time.perf_counter()
     for _ in range(max_iter):
         est = sampler(x[:n], x[n:])
         gx = np.concatenate([est["C_phi"], est["C_sigma_r_phi"]])
@@ -190,6 +196,11 @@ def _iterate(
         hist["residual"].append(residual)
         hist["c_h0"].append(float(est["C_h"][0]))
         hist["noise_floor"].append(floor)
+        logger.info(
+            "DMFT P=%d iteration %d/%d: residual %.3g (stop at %.3g), C_h(0) = %.4f, elapsed %.1f s",
+            sampler.circle.n_points, len(hist["residual"]), max_iter, residual, tol * floor,
+            float(est["C_h"][0]), time.perf_counter() - start,
+        )
         if residual <= tol * floor:
             converged = True
             hist["anderson_step"].append(0)

@@ -1,0 +1,62 @@
+"""Stationary DMFT (claim C2): one sampler run per (g_h, alpha_z, noise seed), merged."""
+
+
+rule dmft_stationary:
+    """The stationary chaotic DMFT solution by iterated sampling (gatedrnn.dmft.stationary)."""
+    input:
+        library(
+            "params",
+            "nonlinearity",
+            "gaussian",
+            "correlation",
+            "dmft/stationary",
+            "dmft/deterministic",
+            "dmft/circle",
+            "dmft/single_site",
+            "dmft/anderson",
+        ),
+    output:
+        f"{RESULTS}/dmft/stationary/{DMFT_SWEEP.wildcard_pattern}.nc",
+    log:
+        f"{LOGS}/dmft/stationary/{DMFT_SWEEP.wildcard_pattern}.log",
+    benchmark:
+        f"{BENCH}/dmft/stationary/{DMFT_SWEEP.wildcard_pattern}.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=DMFT_MEM_MB,
+        runtime=DMFT_RUNTIME,
+    params:
+        model=lambda wildcards: {
+            **SIM["model"],
+            "g_h": DMFT_SWEEP.instance(wildcards)["g_h"],
+            "alpha_z": DMFT_SWEEP.instance(wildcards)["alpha_z"],
+        },
+        noise_seed=lambda wildcards: DMFT_SWEEP.instance(wildcards)["noise_seed"],
+        solver=DMFT_SOLVER,
+    script:
+        "../scripts/dmft.py"
+
+
+rule merge_dmft:
+    """All DMFT solutions in one dataset (dims g_h, alpha_z, noise_seed, lag, ...)."""
+    input:
+        expand(
+            f"{RESULTS}/dmft/stationary/{{point}}.nc",
+            point=DMFT_SWEEP.instance_patterns,
+        ),
+    output:
+        f"{DATASETS}/dmft.nc",
+    log:
+        f"{LOGS}/merge/dmft.log",
+    benchmark:
+        f"{BENCH}/merge/dmft.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/merge.py"
