@@ -116,3 +116,43 @@ def test_claims_round_trip_and_failure_message(tmp_path):
     message = failed_claims_message(records)
     assert "C1.variance" in message and "FAILED" in message
     assert failed_claims_message([{**r, "passed": True} for r in records]) == ""
+
+
+def _dmft(correlation, noise_seeds=3, lags=41, g_h=4.0, alpha_z=0.0, spread=0.0):
+    """A synthetic DMFT dataset shaped like the pipeline's merged dmft.nc (lag step 0.25)."""
+    lag = np.arange(lags) * 0.25
+    offsets = spread * np.linspace(-1.0, 1.0, noise_seeds)
+    curves = correlation(lag)[None, :] * (1.0 + offsets[:, None])
+    data = {name: (("g_h", "alpha_z", "noise_seed", "lag"), curves[None, None]) for name in ("C_h", "C_z", "C_r")}
+    return xr.Dataset(
+        data,
+        coords={"g_h": [g_h], "alpha_z": [alpha_z], "noise_seed": np.arange(noise_seeds), "lag": lag},
+    )
+
+
+def _network_correlations(correlation, seeds=4, lags=21, spread=0.05, offset=0.0):
+    """Network C_h, C_z, C_r (dims g_h, alpha_z, seed, lag, trial), lag step 0.5."""
+    lag = np.arange(lags) * 0.5
+    factors = 1.0 + spread * np.array([-1.5, -0.5, 0.5, 1.5])[:seeds]
+    curves = (correlation(lag) + offset)[None, :] * factors[:, None]
+    values = np.repeat(curves[None, None, :, :, None], 2, axis=-1)
+    return xr.Dataset(
+        {name: (("g_h", "alpha_z", "seed", "lag", "trial"), values) for name in ("C_h", "C_z", "C_r")},
+        coords={"g_h": [4.0], "alpha_z": [0.0], "seed": np.arange(seeds), "lag": lag, "trial": [0, 1]},
+    )
+
+
+def test_dmft_claims_pass_within_noise_and_fail_on_a_systematic_offset():
+    from gatedrnn.claims import dmft_claims
+
+    def decay(lag):
+        return 2.0 * np.exp(-lag / 2.0)
+
+    dmft = _dmft(decay, spread=0.01)
+    agreeing = dmft_claims(_network_correlations(decay), dmft, [0.0], 3.0, 3.0, "f", "d")
+    assert [c.id for c in agreeing] == ["C2.C_h", "C2.C_z", "C2.C_r"]
+    assert all(c.passed for c in agreeing)
+    # compared lags stop at 3 relaxation times: 1/e crossing of 2 exp(-lag/2) is at lag 2
+    assert "lags <= 6" in agreeing[0].title
+    offset = dmft_claims(_network_correlations(decay, offset=0.5), dmft, [0.0], 3.0, 3.0, "f", "d")
+    assert not any(c.passed for c in offset)

@@ -57,6 +57,31 @@ def _json_safe(value):
     return value
 
 
+def _curve_agreement(
+    claim_id: str,
+    title: str,
+    difference: np.ndarray,
+    error: np.ndarray,
+    scale: float,
+    n_sigma: float,
+    figure: str,
+    dataset: str,
+) -> Claim:
+    """Two curves agree: max |difference| <= n_sigma * max standard error, both / scale."""
+    measured = float(np.max(np.abs(difference)) / scale)
+    tolerance = float(n_sigma * np.max(error) / scale)
+    return Claim(
+        id=claim_id,
+        title=title,
+        measured=measured,
+        expected=0.0,
+        tolerance=tolerance,
+        passed=bool(measured <= tolerance),
+        figure=figure,
+        dataset=dataset,
+    )
+
+
 def classical_limit_claims(
     gated: xr.Dataset,
     classical: xr.Dataset,
@@ -127,21 +152,12 @@ def classical_limit_claims(
         scale = classical_values[:, 0].mean()
         mean_difference = difference.mean(axis=0)
         error = difference.std(axis=0, ddof=1) / np.sqrt(seeds.size)
-        measured = float(np.max(np.abs(mean_difference)) / scale)
-        tolerance = float(n_sigma * np.max(error) / scale)
         claims.append(
-            Claim(
-                id="C1.correlation",
-                title=(
-                    f"alpha=beta=0, g_h={g_h:g}: C_h(tau) equals the classical network's "
-                    f"C(tau/{stretch:g}) at g={g:g} (max deviation / C(0))"
-                ),
-                measured=measured,
-                expected=0.0,
-                tolerance=tolerance,
-                passed=bool(measured <= tolerance),
-                figure=figure,
-                dataset=datasets,
+            _curve_agreement(
+                "C1.correlation",
+                f"alpha=beta=0, g_h={g_h:g}: C_h(tau) equals the classical network's "
+                f"C(tau/{stretch:g}) at g={g:g} (max deviation / C(0))",
+                mean_difference, error, scale, n_sigma, figure, datasets,
             )
         )
     return claims
@@ -225,22 +241,13 @@ def dmft_claims(
                     per_network.var("seed", ddof=1) / per_network.sizes["seed"]
                     + interpolated.var("noise_seed", ddof=1) / interpolated.sizes["noise_seed"]
                 )
-                measured = float(np.abs(difference).max() / scale)
-                tolerance = float(n_sigma * error.max() / scale)
                 claims.append(
-                    Claim(
-                        id=f"C2.{name}",
-                        title=(
-                            f"g_h={g_h:g}, alpha_z={alpha_z:g}: network {name} equals the DMFT "
-                            f"at lags <= {compared[-1]:.3g} ({lag_factor:g} DMFT relaxation "
-                            f"times); max |difference| / C_DMFT(0)"
-                        ),
-                        measured=measured,
-                        expected=0.0,
-                        tolerance=tolerance,
-                        passed=bool(measured <= tolerance),
-                        figure=figure,
-                        dataset=datasets,
+                    _curve_agreement(
+                        f"C2.{name}",
+                        f"g_h={g_h:g}, alpha_z={alpha_z:g}: network {name} equals the DMFT "
+                        f"at lags <= {compared[-1]:.3g} ({lag_factor:g} DMFT relaxation "
+                        f"times); max |difference| / C_DMFT(0)",
+                        difference.values, error.values, scale, n_sigma, figure, datasets,
                     )
                 )
     return claims
