@@ -84,6 +84,14 @@ def test_deterministic_output_gate_self_consistency():
     assert float(ds.spectrum_min.min()) > -1e-10
 
 
+def test_deterministic_finds_the_chaotic_branch_near_the_transition():
+    # g_h sigma_r(0) = 1.05: the default start must not collapse onto C_h = 0 (it did once)
+    ds = stationary_deterministic(GatedRNN(g_h=2.1), max_iter=2000)
+    assert int(ds.converged) == 1
+    # solver tolerance 1e-11 relative; the energy condition is solved to 1e-12
+    assert float(ds.C_h[0]) == pytest.approx(scs_variance(1.05), rel=1e-9)
+
+
 def test_deterministic_quiescent_below_the_transition():
     ds = stationary_deterministic(GatedRNN(g_h=1.8), dt=0.1, n_points=1024)  # g = 0.9 < 1
     assert int(ds.converged) == 1

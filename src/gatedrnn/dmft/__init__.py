@@ -2,6 +2,7 @@
 
 from .classical import scs_variance
 from .deterministic import ConvergenceWarning, stationary_deterministic
+from .schrodinger import classical_max_lyapunov
 from .static import static
 from .stationary import stationary, stationary_sampled
 
@@ -12,4 +13,5 @@ __all__ = [
     "stationary_sampled",
     "stationary_deterministic",
     "ConvergenceWarning",
+    "classical_max_lyapunov",
 ]

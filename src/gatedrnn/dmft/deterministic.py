@@ -22,10 +22,11 @@ import xarray as xr
 
 from ..correlation import relaxation_time
 from ..gaussian import bivariate_interpolant
-from ..nonlinearity import gate, phi
+from ..nonlinearity import gate, phi, phi_prime
 from ..params import GatedRNN
 from .anderson import Anderson
 from .circle import Circle, stationary_dataset
+from .classical import scs_variance
 
 __all__ = ["stationary_deterministic", "ConvergenceWarning"]
 
@@ -38,6 +39,24 @@ def _gate_spacing(alpha: float, variance: float) -> float:
     """Trapezoid spacing resolving sigma(alpha x) (tanh slope alpha / 2) at this variance."""
     slope = max(abs(alpha) / 2.0, 1.0)
     return min(0.08, 0.25 / (slope * np.sqrt(max(variance, 1e-300))))
+
+
+def _initial_guess(params: GatedRNN, lags: np.ndarray) -> np.ndarray:
+    """A starting C_h(lag) near the chaotic solution.
+
+    With frozen gates (alpha_r = 0, so the network is SCS at g = g_h sigma_r(0)) and g > 1:
+    q sech^2(k tau) with the SCS variance q and decay rate k = 0.3 (g - 1) sigma_z(0) (the
+    measured near-critical width, capped at sigma_z(0)); a broad bump otherwise. The bump
+    alone collapses onto the trivial solution C_h = 0 for g < ~1.08 at alpha_r = 0; with an
+    output gate the chaotic branch can lie far above the SCS one, where the bump is better.
+    """
+    g = params.g_h * params.gate_r_at_zero
+    if params.alpha_r == 0.0 and g > 1.0:
+        rate = min(0.3 * (g - 1.0), 1.0) * params.gate_z_at_zero
+        return scs_variance(g) * phi_prime(rate * lags)
+    q0 = max(params.g_h**2 * params.gate_r_at_zero**2, 1.0)
+    width = 2.0 / params.gate_z_at_zero
+    return q0 * np.exp(-0.5 * (lags / width) ** 2)
 
 
 class _Map:
@@ -151,9 +170,7 @@ def stationary_deterministic(
         raise ValueError(f"max_points must be an integer >= n_points, got {max_points!r}")
     circle = Circle(n_points, dt, taper)
     if initial is None:
-        q0 = max(params.g_h**2 * params.gate_r_at_zero**2, 1.0)
-        width = 2.0 / params.gate_z_at_zero
-        x = q0 * np.exp(-0.5 * (circle.lags / width) ** 2)
+        x = _initial_guess(params, circle.lags)
     else:
         x = np.asarray(initial, dtype=float)
         if x.shape != (circle.n_lags,):

@@ -1,0 +1,195 @@
+"""Maximum Lyapunov exponent of the classical (SCS) limit from a Schrödinger problem (SPEC §4).
+
+In the SCS network dh/dt = -h + J phi(h), J ~ N(0, g^2/N), phi = tanh, the tangent DMFT of the
+largest Lyapunov exponent reduces to the ground state of
+
+    H = -d^2/dtau^2 + 1 - g^2 C_{phi'}(tau),    C_{phi'}(tau) = E[phi'(h(t)) phi'(h(t + tau))],
+
+averaged over the stationary Gaussian process with correlation C_h(tau) (the DMFT solution),
+and lambda_max = -1 + sqrt(1 - E_0), E_0 the lowest eigenvalue (Sompolinsky, Crisanti &
+Sommers 1988). Since d/dtau of the DMFT equation (1 - d^2/dtau^2) C_h = g^2 C_phi(C_h) gives
+H C_h'(tau) = 0 (Price's theorem: dC_phi/dc = C_{phi'}), and C_h' is odd (one node), 0 is the
+first excited level, so E_0 < 0 and lambda_max > 0 in the chaotic phase.
+
+C_{phi'}(tau) tends to <phi'>^2 > 0, not 0, at large lags: the continuum of H starts at
+1 - g^2 <phi'>^2, and the ground state decays as exp(-kappa |tau|) with
+kappa = sqrt(1 - g^2 <phi'>^2 - E_0), which goes to 0 as g -> 1+.
+
+With frozen gates (alpha_z = alpha_r = 0) the gated network is the SCS network at
+g = g_h sigma_r(0) with time stretched by 1 / sigma_z(0), so all its exponents are
+sigma_z(0) times the SCS ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import eigh_tridiagonal
+
+from ..gaussian import bivariate_interpolant
+from ..nonlinearity import phi_prime
+from ..params import GatedRNN
+from .deterministic import stationary_deterministic
+
+__all__ = ["classical_max_lyapunov"]
+
+
+def _scs_ground_state(
+    g: float,
+    *,
+    dt: float,
+    max_lag: float | None,
+    tail_tol: float,
+    max_half_width: float,
+    max_iter: int = 2000,
+) -> dict[str, np.ndarray | float]:
+    """Ground state of H on [-L, L] for the SCS network at gain g > 1 (SCS time units).
+
+    Returns a dict with E_0 (float), lag (shape (2M + 1,), tau_h), psi (same shape, unit
+    maximum), potential 1 - g^2 C_phi' (same shape), half_width L, kappa (tail decay rate,
+    1/tau_h) and end_value |psi(-L)|.
+    """
+    # Size the period for 8 estimated relaxation times (decay rate ~0.3 (g - 1) near g = 1)
+    # so that the solver needs no restarts.
+    n_points = 8192
+    while n_points * dt / 4 < 8 * 1.02 / (0.3 * (g - 1.0)) and n_points < 2**20:
+        n_points *= 2
+    ds = stationary_deterministic(
+        GatedRNN.classical(g),
+        dt=dt,
+        n_points=n_points,
+        max_points=max(65536, n_points),
+        max_iter=max_iter,
+    )
+    if not int(ds["converged"]) or not float(ds["C_h"][0]) > 0:
+        raise RuntimeError(
+            f"stationary DMFT not converged (or collapsed to C_h = 0) at g={g}, dt={dt}"
+        )
+    c_h = ds["C_h"].values
+    q = float(c_h[0])
+    tau_rel = float(ds["relaxation_time"])
+    c_phi_prime = bivariate_interpolant(
+        phi_prime, q, spacing=min(0.04, 0.25 / np.sqrt(max(q, 1e-300)))
+    )
+    tail_value = float(c_phi_prime(0.0))  # <phi'>^2, the potential's limit at large lags
+    half_width = max(40.0, 10.0 * tau_rel) if max_lag is None else float(max_lag)
+    while True:
+        n_half = int(np.ceil(half_width / dt))
+        positive = dt * np.arange(n_half + 1)
+        # Beyond the lags returned by the DMFT (>= 6 relaxation times) C_h is ~0 and
+        # C_phi'(c) = <phi'>^2 + O(c^2) (<phi''> = 0 for odd phi), so padding with 0 is exact
+        # to second order in the neglected C_h.
+        c_pos = np.zeros(n_half + 1)
+        n_known = min(n_half + 1, c_h.size)
+        c_pos[:n_known] = c_h[:n_known]
+        v_pos = 1.0 - g**2 * c_phi_prime(c_pos)
+        lag = np.concatenate([-positive[:0:-1], positive])
+        potential = np.concatenate([v_pos[:0:-1], v_pos])
+        diagonal = 2.0 / dt**2 + potential
+        off = np.full(lag.size - 1, -1.0 / dt**2)
+        values, vectors = eigh_tridiagonal(diagonal, off, select="i", select_range=(0, 0))
+        e0 = float(values[0])
+        psi = vectors[:, 0] / vectors[np.argmax(np.abs(vectors[:, 0])), 0]
+        edge = 1.0 - g**2 * tail_value
+        kappa = float(np.sqrt(max(edge - e0, 0.0)))
+        # Dirichlet ends: the ground state must have decayed there.
+        if max_lag is not None or abs(psi[0]) <= tail_tol or 2 * half_width > max_half_width:
+            break
+        half_width *= 2.0
+    return {
+        "E_0": e0,
+        "lag": lag,
+        "psi": psi,
+        "potential": potential,
+        "half_width": dt * n_half,
+        "kappa": kappa,
+        "end_value": float(abs(psi[0])),
+    }
+
+
+def classical_max_lyapunov(
+    params: GatedRNN,
+    *,
+    dt: float = 0.05,
+    max_lag: float | None = None,
+    tail_tol: float = 1e-8,
+    max_half_width: float = 5000.0,
+    max_iter: int = 2000,
+) -> float:
+    """Largest Lyapunov exponent of a frozen-gate (SCS-equivalent) network from the DMFT.
+
+    Solves the Schrödinger problem H = -d^2/dtau^2 + 1 - g^2 C_{phi'}(tau) of the SCS network at
+    g = g_h sigma_r(0) (time in SCS units), with C_h from `stationary_deterministic`, by second
+    order finite differences on the symmetric lag grid tau_i = i dt, |i| <= L/dt, Dirichlet
+    ends, and returns
+
+        lambda_max = sigma_z(0) (-1 + sqrt(1 - E_0)).
+
+    For g <= 1 the zero fixed point is stable and the exponent is the largest real part of
+    the Jacobian spectrum at 0, sigma_z(0) (-1 + J) with J of circular spectrum of radius g:
+    lambda_max = sigma_z(0) (g - 1) <= 0 (exact, no Schrödinger problem is solved).
+
+    Parameters
+    ----------
+    params : GatedRNN
+        Must have alpha_z = 0 and alpha_r = 0 (frozen gates); the other fields are free
+        (g_z, g_r, tau_z, tau_r do not enter).
+    dt : float
+        Lag spacing of the DMFT and of the finite-difference grid, in SCS time units (> 0).
+        The discretisation error of lambda_max is O(dt^2): at g = 2 it is ~1.6e-6 at dt = 0.05.
+    max_lag : float, optional
+        Half-width L of the lag grid in SCS time units. Default: max(40, 10 tau_rel), tau_rel
+        the 1/e relaxation time of C_h, doubled (up to `max_half_width`) until the ground
+        state at the ends is below `tail_tol` of its maximum.
+    tail_tol : float
+        Largest allowed |psi(+-L)| / max |psi| with the default L.
+    max_half_width : float
+        Cap on the automatic half-width (SCS time units).
+    max_iter : int
+        Iteration cap of `stationary_deterministic` (convergence slows as g -> 1+: ~500
+        iterations at g = 1.05).
+
+    Returns
+    -------
+    float
+        lambda_max in units of 1 / tau_h (the gated network's time).
+
+    Raises
+    ------
+    ValueError
+        If params is not a GatedRNN, alpha_z != 0 or alpha_r != 0, or dt is not > 0.
+    RuntimeError
+        If the stationary DMFT does not converge to a chaotic (C_h(0) > 0) solution.
+
+    Examples
+    --------
+    >>> from gatedrnn import GatedRNN
+    >>> round(classical_max_lyapunov(GatedRNN.classical(2.0)), 4)
+    0.1125
+    >>> classical_max_lyapunov(GatedRNN.classical(0.5))
+    -0.5
+    """
+    if not isinstance(params, GatedRNN):
+        raise ValueError(f"params must be a GatedRNN, got {type(params).__name__}")
+    for name in ("alpha_z", "alpha_r"):
+        if getattr(params, name) != 0.0:
+            raise ValueError(
+                f"{name} must be 0 (frozen gates) for the classical-limit MLE, "
+                f"got {name}={getattr(params, name)}"
+            )
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be finite and > 0, got {dt!r}")
+    if max_lag is not None and not (np.isfinite(max_lag) and max_lag > dt):
+        raise ValueError(f"max_lag must be finite and > dt, got {max_lag!r}")
+    g = params.classical_gain
+    s_z = params.gate_z_at_zero
+    if g <= 1.0:
+        return s_z * (g - 1.0)
+    state = _scs_ground_state(
+        g,
+        dt=dt,
+        max_lag=max_lag,
+        tail_tol=tail_tol,
+        max_half_width=max_half_width,
+        max_iter=max_iter,
+    )
+    return s_z * (-1.0 + float(np.sqrt(1.0 - state["E_0"])))
