@@ -278,6 +278,28 @@ def _burn_state(network, x, n_burn, dt, inputs, report):
     return x
 
 
+def _start_run(
+    network, label, dt, t_burn, t_frame, t_max, interval, interval_name, n_blocks, x0,
+    init_scale, init_seed, inputs, progress,
+):
+    """Validate the settings shared by `spectrum` and `max_exponent_twin`, and burn in.
+
+    Returns (schedule, init_seed, state after the burn-in, Progress, context), where
+    schedule = (dt, n_burn, steps per interval, n_frame, intervals per block, n_blocks).
+    """
+    schedule = _schedule(dt, t_burn, t_frame, t_max, interval, n_blocks, interval_name)
+    dt, n_burn, steps, n_frame, per_block, n_blocks = schedule
+    init_seed = _check_int("init_seed", init_seed, 0)
+    if inputs is not None:
+        inputs.check(network.N, None)
+    x = _initial_state(network, x0, init_scale, init_seed)
+    total_steps = n_burn + (n_frame + n_blocks * per_block) * steps
+    context = network.describe()
+    report = Progress(total_steps, f"{label} {context}", enabled=progress)
+    x = _burn_state(network, x, n_burn, dt, inputs, report)
+    return schedule, init_seed, x, report, context
+
+
 def initial_frame(n_rows: int, k: int, seed) -> np.ndarray:
     """k orthonormal columns in R^{n_rows}, from Gaussian vectors drawn with `seed`.
 
@@ -427,18 +449,13 @@ def spectrum(
     k = _check_int("n_exponents", n_exponents, 1)
     if k > n_rows:
         raise ValueError(f"n_exponents must be <= 3N = {n_rows}, got {n_exponents!r}")
-    dt, n_burn, steps_per_qr, n_frame, per_block, n_blocks = _schedule(
-        dt, t_burn, t_frame, t_max, qr_interval, n_blocks, "qr_interval")
-    init_seed = _check_int("init_seed", init_seed, 0)
-    if inputs is not None:
-        inputs.check(network.N, None)
-    x = _initial_state(network, x0, init_scale, init_seed)
+    (dt, n_burn, steps_per_qr, n_frame, per_block, n_blocks), init_seed, x, report, context = (
+        _start_run(
+            network, f"Lyapunov spectrum (k={k})", dt, t_burn, t_frame, t_max, qr_interval,
+            "qr_interval", n_blocks, x0, init_scale, init_seed, inputs, progress,
+        )
+    )
     n_measure = n_blocks * per_block
-    total_steps = n_burn + (n_frame + n_measure) * steps_per_qr
-    context = network.describe()
-    report = Progress(total_steps, f"Lyapunov spectrum (k={k}) {context}", enabled=progress)
-
-    x = _burn_state(network, x, n_burn, dt, inputs, report)
     frame = initial_frame(n_rows, k, [network.seed, init_seed, 1]).reshape(3, network.N, k)
 
     common = dict(dt=dt, steps_per_qr=steps_per_qr, context=context)
@@ -574,18 +591,14 @@ def max_exponent_twin(
     """
     if not isinstance(network, Network):
         raise ValueError(f"network must be a Network, got {type(network).__name__}")
-    dt, n_burn, steps, n_frame, per_block, n_blocks = _schedule(
-        dt, t_burn, t_frame, t_max, interval, n_blocks, "interval")
     separation = _check_number("separation", separation)
-    init_seed = _check_int("init_seed", init_seed, 0)
-    if inputs is not None:
-        inputs.check(network.N, None)
-    x = _initial_state(network, x0, init_scale, init_seed)
+    (dt, n_burn, steps, n_frame, per_block, n_blocks), init_seed, x, report, context = (
+        _start_run(
+            network, "twin-trajectory MLE", dt, t_burn, t_frame, t_max, interval, "interval",
+            n_blocks, x0, init_scale, init_seed, inputs, progress,
+        )
+    )
     n_measure = n_blocks * per_block
-    total_steps = n_burn + (n_frame + n_measure) * steps
-    context = network.describe()
-    report = Progress(total_steps, f"twin-trajectory MLE {context}", enabled=progress)
-    x = _burn_state(network, x, n_burn, dt, inputs, report)
 
     direction = np.random.default_rng([network.seed, init_seed, 2]).standard_normal(x.shape)
     pair = np.stack([x, x + direction * (separation / np.linalg.norm(direction))], axis=-1)
