@@ -156,3 +156,19 @@ def test_dmft_claims_pass_within_noise_and_fail_on_a_systematic_offset():
     assert "lags <= 6" in agreeing[0].title
     offset = dmft_claims(_network_correlations(decay, offset=0.5), dmft, [0.0], 3.0, 3.0, "f", "d")
     assert not any(c.passed for c in offset)
+
+
+def test_sampler_claims_compare_with_the_exact_solution():
+    from gatedrnn.claims import sampler_claims
+
+    def decay(lag):
+        return 2.0 * np.exp(-lag / 2.0)
+
+    sampled = _dmft(decay, spread=0.02)  # noise seeds at -2%, 0, +2%: mean exact, s.e. 1.15%
+    exact = sampled.isel(alpha_z=0, noise_seed=1, drop=True)
+    claims = sampler_claims(sampled, exact, 3.0, "f", "d")
+    assert [c.id for c in claims] == ["C2.sampler.C_h", "C2.sampler.C_z", "C2.sampler.C_r"]
+    assert all(c.passed for c in claims)
+    assert claims[0].tolerance == pytest.approx(3.0 * 0.02 / np.sqrt(3.0))
+    biased = sampler_claims(sampled, exact * 1.1, 3.0, "f", "d")  # 10% off > 3.5%
+    assert not any(c.passed for c in biased)

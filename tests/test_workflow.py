@@ -60,7 +60,9 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     assert jobs["simulate_gated"] == n_points * len(simulate["seeds"])
     assert jobs["simulate_classical"] == n_gains * len(simulate["seeds"])
     assert jobs["dmft_stationary"] == n_gains * len(dmft["alpha_z"]) * len(dmft["noise_seeds"])
-    for rule in ("merge_gated", "merge_classical", "merge_dmft", "claims", "verify_claims", "all"):
+    assert jobs["dmft_deterministic"] == n_gains  # both configs solve alpha_z = 0
+    merges = ("merge_gated", "merge_classical", "merge_dmft", "merge_dmft_deterministic")
+    for rule in (*merges, "claims", "verify_claims", "all"):
         assert jobs[rule] == 1
 
 
@@ -114,6 +116,9 @@ def test_tiny_run_outputs(tiny_run):
         "C2.C_h",
         "C2.C_z",
         "C2.C_r",
+        "C2.sampler.C_h",
+        "C2.sampler.C_z",
+        "C2.sampler.C_r",
         "C3.timescale",
     }
     for claim in claims:

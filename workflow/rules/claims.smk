@@ -12,6 +12,7 @@ rule claims:
         simulate=f"{DATASETS}/simulate.nc",
         classical=f"{DATASETS}/simulate_classical.nc" if CLASSICAL_ENABLED else [],
         dmft=f"{DATASETS}/dmft.nc" if DMFT_ENABLED else [],
+        dmft_reference=f"{DATASETS}/dmft_deterministic.nc" if DMFT_REFERENCE else [],
         library=library("claims", "dmft/classical", "correlation"),
     output:
         json=CLAIMS_JSON,

@@ -211,6 +211,8 @@ SIM_MEM_MB, SIM_RUNTIME = simulation_resources(SIM["N"])
 
 DMFT = config["dmft"]
 DMFT_ENABLED = DMFT["enabled"]
+# the exact alpha_z = 0 solution, reference of the sampler, when the sampler solves alpha_z = 0
+DMFT_REFERENCE = DMFT_ENABLED and 0.0 in [float(a) for a in DMFT["alpha_z"]]
 DMFT_SWEEP = Paramspace(
     pd.DataFrame(
         [
@@ -256,6 +258,8 @@ def final_outputs():
         ]
     if DMFT_ENABLED:
         outputs += [f"{DATASETS}/dmft.nc", *figure_files("dmft_vs_network")]
+    if DMFT_REFERENCE:
+        outputs.append(f"{DATASETS}/dmft_deterministic.nc")
     if config["claims"]["fail_on_violation"]:
         outputs.append(CLAIMS_VERIFIED)
     return outputs

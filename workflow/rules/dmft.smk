@@ -60,3 +60,61 @@ rule merge_dmft:
         runtime=10,
     script:
         "../scripts/merge.py"
+
+
+rule dmft_deterministic:
+    """The exact (noise-free) stationary DMFT at alpha_z = 0: the sampler's reference."""
+    input:
+        library(
+            "params",
+            "nonlinearity",
+            "gaussian",
+            "correlation",
+            "dmft/deterministic",
+            "dmft/circle",
+            "dmft/anderson",
+        ),
+    output:
+        f"{RESULTS}/dmft/deterministic/g_h~{{g_h}}.nc",
+    log:
+        f"{LOGS}/dmft/deterministic/g_h~{{g_h}}.log",
+    benchmark:
+        f"{BENCH}/dmft/deterministic/g_h~{{g_h}}.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        model=lambda wildcards: {
+            **SIM["model"],
+            "g_h": float(wildcards.g_h),
+            "alpha_z": 0.0,
+        },
+        solver={key: DMFT_SOLVER[key] for key in ("dt", "n_points", "max_lag")},
+    script:
+        "../scripts/dmft_deterministic.py"
+
+
+rule merge_dmft_deterministic:
+    """The exact alpha_z = 0 solutions in one dataset (dims g_h, lag, ...)."""
+    input:
+        expand(
+            f"{RESULTS}/dmft/deterministic/g_h~{{g_h}}.nc",
+            g_h=sorted({round(float(g_h), 6) for g_h in SIM["sweep"]["g_h"]}),
+        ),
+    output:
+        f"{DATASETS}/dmft_deterministic.nc",
+    log:
+        f"{LOGS}/merge/dmft_deterministic.log",
+    benchmark:
+        f"{BENCH}/merge/dmft_deterministic.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/merge.py"

@@ -64,7 +64,8 @@ rule figure_classical_limit:
 rule figure_dmft_vs_network:
     """Claim C2: DMFT correlation functions over finite-network simulations."""
     input:
-        datasets=[f"{DATASETS}/simulate.nc", f"{DATASETS}/dmft.nc"],
+        datasets=[f"{DATASETS}/simulate.nc", f"{DATASETS}/dmft.nc"]
+        + ([f"{DATASETS}/dmft_deterministic.nc"] if DMFT_REFERENCE else []),
         library=library("figures/dmft_vs_network", "figures/style", "correlation"),
     output:
         report(

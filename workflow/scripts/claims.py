@@ -1,6 +1,12 @@
 """Evaluate the paper's claims on the datasets and write claims.json + a table (rule claims)."""
 
-from gatedrnn.claims import classical_limit_claims, dmft_claims, timescale_claims, write_claims
+from gatedrnn.claims import (
+    classical_limit_claims,
+    dmft_claims,
+    sampler_claims,
+    timescale_claims,
+    write_claims,
+)
 from gatedrnn.io import read_dataset
 from gatedrnn.progress import log_to_file
 
@@ -22,13 +28,23 @@ if snakemake.input.classical:
     )
 if snakemake.input.dmft:
     dmft_path = snakemake.input.dmft
+    dmft = read_dataset(dmft_path)
     claims += dmft_claims(
         simulations,
-        read_dataset(dmft_path),
+        dmft,
         snakemake.params.dmft_alpha_z,
         snakemake.params.dmft_lag_factor,
         n_sigma,
         figures["dmft"],
         f"{simulate_path}, {dmft_path}",
+    )
+if snakemake.input.dmft_reference:
+    reference_path = snakemake.input.dmft_reference
+    claims += sampler_claims(
+        dmft,
+        read_dataset(reference_path),
+        n_sigma,
+        figures["dmft"],
+        f"{dmft_path}, {reference_path}",
     )
 write_claims(claims, snakemake.output.json, snakemake.output.table)

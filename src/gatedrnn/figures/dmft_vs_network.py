@@ -17,7 +17,12 @@ def _mean_and_error(values: xr.DataArray, dim: str) -> tuple[xr.DataArray, xr.Da
     return values.mean(dim), values.std(dim, ddof=1) / np.sqrt(values.sizes[dim])
 
 
-def dmft_vs_network_figure(simulations: xr.Dataset, dmft: xr.Dataset, n_markers: int = 25):
+def dmft_vs_network_figure(
+    simulations: xr.Dataset,
+    dmft: xr.Dataset,
+    exact: xr.Dataset | None = None,
+    n_markers: int = 25,
+):
     """C_h, C_z, C_r of the DMFT (lines, band: s.e. over noise seeds) and of finite networks
     (markers, bars: s.e. over networks) for each alpha_z both have; relaxation times.
 
@@ -25,6 +30,7 @@ def dmft_vs_network_figure(simulations: xr.Dataset, dmft: xr.Dataset, n_markers:
     ----------
     simulations : Dataset of the sweep (dims g_h, alpha_z, seed, lag, trial)
     dmft : Dataset of DMFT solutions (dims g_h, alpha_z, noise_seed, lag)
+    exact : Dataset of exact alpha_z = 0 solutions (dims g_h, lag), optional; drawn dashed
     n_markers : int
         Network markers per curve (lags subsampled).
 
@@ -51,6 +57,9 @@ def dmft_vs_network_figure(simulations: xr.Dataset, dmft: xr.Dataset, n_markers:
             d_lags = theory["lag"].values
             axis.plot(d_lags, d_mean, color=colour, label="DMFT")
             axis.fill_between(d_lags, d_mean - d_error, d_mean + d_error, color=colour, alpha=0.3, lw=0)
+            if exact is not None and alpha_z == 0.0 and g_h in exact["g_h"].values:
+                reference = exact[name].sel(g_h=g_h)
+                axis.plot(reference["lag"], reference, color="k", ls="--", lw=0.8, label="exact DMFT")
             n_mean, n_error = _mean_and_error(
                 network[name].sel(alpha_z=alpha_z).mean("trial"), "seed"
             )
