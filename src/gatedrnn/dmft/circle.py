@@ -48,6 +48,7 @@ class Circle:
             raise ValueError(f"taper must satisfy 0 < taper[0] < taper[1] <= 1, got {taper!r}")
         self.n_points = int(n_points)
         self.dt = float(dt)
+        self.taper = (start, stop)
         self.period = self.n_points * self.dt
         self.n_lags = self.n_points // 2 + 1
         self.lags = self.dt * np.arange(self.n_lags)
@@ -56,6 +57,19 @@ class Circle:
         self.taper_start = start * half
         x = np.clip((self.lags - start * half) / ((stop - start) * half), 0.0, 1.0)
         self.window = np.cos(0.5 * np.pi * x) ** 2
+
+    def grown(self, relaxation: float, period_factor: float, max_points: int) -> Circle:
+        """The circle with P doubled until the taper starts at least `period_factor` times
+        `relaxation` out (inf: as far as allowed), P at most `max_points`; same dt, taper."""
+        points = self.n_points
+        required = period_factor * min(relaxation, 1e300)
+        while points < max_points and Circle(points, self.dt, self.taper).taper_start < required:
+            points *= 2
+        return Circle(min(points, int(max_points)), self.dt, self.taper)
+
+    def carry(self, correlation: np.ndarray, new: Circle) -> np.ndarray:
+        """A tapered correlation moved onto the lags of another circle (zero beyond)."""
+        return np.interp(new.lags, self.lags, self.window * correlation, right=0.0)
 
     def spectrum(self, correlation: np.ndarray) -> np.ndarray:
         """Real DFT of an even correlation given at lags 0..P/2 (last axis)."""

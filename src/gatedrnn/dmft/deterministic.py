@@ -202,14 +202,8 @@ def stationary_deterministic(
         period_ok = bool(period_factor * tau <= circle.taper_start)
         if period_ok or not auto_period or 2 * circle.n_points > max_points:
             break
-        new_points = circle.n_points
-        while (
-            new_points < max_points
-            and Circle(new_points, dt, taper).taper_start < period_factor * tau
-        ):
-            new_points *= 2
-        new = Circle(min(new_points, int(max_points)), dt, taper)
-        x = np.interp(new.lags, circle.lags, circle.window * x, right=0.0)
+        new = circle.grown(tau, period_factor, max_points)
+        x = circle.carry(x, new)
         circle = new
     if not converged:
         warnings.warn(

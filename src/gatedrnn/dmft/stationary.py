@@ -372,16 +372,8 @@ def stationary_sampled(
         )
         if period_ok or not auto_period or 2 * circle.n_points > max_points:
             break
-        points = circle.n_points
-        while points < max_points and Circle(points, dt, taper).taper_start < period_factor * min(
-            tau, 1e300
-        ):
-            points *= 2
-        new = Circle(min(points, int(max_points)), dt, taper)
-        c_phi0, c_src0 = (
-            np.interp(new.lags, circle.lags, circle.window * est[name], right=0.0)
-            for name in ("C_phi", "C_sigma_r_phi")
-        )
+        new = circle.grown(tau, period_factor, max_points)
+        c_phi0, c_src0 = (circle.carry(est[name], new) for name in ("C_phi", "C_sigma_r_phi"))
         circle = new
     if not converged:
         warnings.warn(
