@@ -15,18 +15,8 @@ from gatedrnn.integrate import (
     rk4_tangent_step,
 )
 
-FD_STEP = 1e-6
-GATED = GatedRNN(
-    g_h=3.0,
-    g_z=1.5,
-    g_r=2.0,
-    alpha_z=5.0,
-    beta_z=0.4,
-    alpha_r=3.0,
-    beta_r=-0.6,
-    tau_z=2.0,
-    tau_r=0.5,
-)
+from model_helpers import FD_STEP, GATED
+
 STEP_PAIRS = {"rk4": (rk4_step, rk4_tangent_step), "euler": (euler_step, euler_tangent_step)}
 
 

@@ -5,18 +5,8 @@ import pytest
 
 from gatedrnn import GatedRNN, Inputs, Network, simulate
 
-FD_STEP = 1e-6
-GATED = GatedRNN(
-    g_h=3.0,
-    g_z=1.5,
-    g_r=2.0,
-    alpha_z=5.0,
-    beta_z=0.4,
-    alpha_r=3.0,
-    beta_r=-0.6,
-    tau_z=2.0,
-    tau_r=0.5,
-)
+from model_helpers import FD_STEP, GATED
+
 
 
 def assert_close(actual, expected, rtol):
