@@ -18,6 +18,8 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/dmft.smk"
+include: "workflow/rules/spectra.smk"
+include: "workflow/rules/lyapunov.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
 

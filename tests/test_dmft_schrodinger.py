@@ -86,3 +86,22 @@ def test_rejects_dynamic_gates(name):
 def test_rejects_bad_dt():
     with pytest.raises(ValueError, match="dt"):
         classical_max_lyapunov(GatedRNN.classical(2.0), dt=0.0)
+
+
+def test_curve_resolves_the_transition_and_matches_pointwise_values():
+    from gatedrnn.dmft.schrodinger import max_lyapunov_curve
+
+    params = GatedRNN(g_h=1.0)
+    curve = max_lyapunov_curve(params, [1.5, 4.0], spacing=1.25, dt=0.1)
+    np.testing.assert_allclose(curve["g_h"], [1.5, 2.0, 2.75, 4.0])
+    expected = [classical_max_lyapunov(GatedRNN(g_h=g), dt=0.1) for g in (1.5, 2.75, 4.0)]
+    np.testing.assert_allclose(curve["max_lyapunov"].values[[0, 2, 3]], expected, rtol=1e-12)
+    assert curve["max_lyapunov"].sel(g_h=2.0) == 0.0
+    relaxation = curve["relaxation_time"].values
+    assert np.isnan(relaxation[:2]).all() and np.all(np.diff(relaxation[2:]) < 0)
+    # alpha = beta = 0, g_h = 4 is SCS at g = 2 with time stretched by 2 (13.65 at dt -> 0).
+    assert relaxation[3] == pytest.approx(13.65, rel=0.01)
+    with pytest.raises(ValueError, match="spacing"):
+        max_lyapunov_curve(params, [1.5, 4.0], spacing=0.0)
+    with pytest.raises(ValueError, match="g_h_values"):
+        max_lyapunov_curve(params, [])

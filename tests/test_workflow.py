@@ -30,6 +30,16 @@ def tiny_run(tmp_path_factory):
     return workdir
 
 
+FIGURE_NAMES = (
+    "gating_timescales",
+    "classical_limit",
+    "dmft_vs_network",
+    "jacobian_spectra",
+    "lyapunov_spectra",
+    "max_lyapunov",
+)
+
+
 def test_lint_is_clean():
     result = run_snakemake(ROOT, "--lint", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -52,16 +62,32 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     config = __import__("yaml").safe_load((ROOT / "config/config.yaml").read_text())
     if configfile.endswith("paper.yaml"):
         paper = __import__("yaml").safe_load((ROOT / configfile).read_text())
-        config["simulate"].update(paper["simulate"])
-        config["dmft"].update(paper["dmft"])
+        for section in ("simulate", "dmft", "spectra", "lyapunov"):
+            config[section].update(paper[section])
     simulate, dmft = config["simulate"], config["dmft"]
+    spectra, lyapunov = config["spectra"], config["lyapunov"]
     n_gains = len(simulate["sweep"]["g_h"])
     n_points = n_gains * len(simulate["sweep"]["alpha_z"])
     assert jobs["simulate_gated"] == n_points * len(simulate["seeds"])
     assert jobs["simulate_classical"] == n_gains * len(simulate["seeds"])
     assert jobs["dmft_stationary"] == n_gains * len(dmft["alpha_z"]) * len(dmft["noise_seeds"])
     assert jobs["dmft_deterministic"] == n_gains  # both configs solve alpha_z = 0
-    merges = ("merge_gated", "merge_classical", "merge_dmft", "merge_dmft_deterministic")
+    assert jobs["spectra_trajectory"] == (
+        len(spectra["N"]) * len(spectra["alpha_z"]) * len(spectra["seeds"])
+    )
+    assert jobs["spectra_fixed_point"] == len(spectra["seeds"])
+    assert jobs["lyapunov_spectrum"] == (
+        len(lyapunov["spectrum"]["alpha_z"]) * len(lyapunov["spectrum"]["seeds"])
+    )
+    mle = lyapunov["mle"]
+    per_point = len(mle["alpha_z"]) * len(mle["seeds"])
+    extra_sizes = len(set(mle["trend_N"]) - {mle["N"]})
+    assert jobs["lyapunov_mle"] == (len(mle["g_h"]) + extra_sizes) * per_point
+    merges = (
+        "merge_gated", "merge_classical", "merge_dmft", "merge_dmft_deterministic",
+        "merge_spectra", "merge_spectra_fixed_point", "merge_lyapunov_spectrum",
+        "merge_lyapunov_mle", "lyapunov_theory",
+    )
     for rule in (*merges, "claims", "verify_claims", "all"):
         assert jobs[rule] == 1
 
@@ -90,6 +116,10 @@ def test_slurm_profile_plans_paper_scale(tmp_path):
         ({"simulate.max_lag": 30.0}, ["'simulate.max_lag' = 30.0", "half"]),
         ({"dmft.claim_alpha_z": [0.0, 2.0]}, ["'dmft.claim_alpha_z' has values [2.0] missing"]),
         ({"dmft.n_paths": 5}, ["'dmft.n_paths' = 5", ">= 10"]),
+        ({"lyapunov.mle.claim_g_h": 3.5}, ["'lyapunov.mle.claim_g_h' = 3.5 must be one of"]),
+        ({"lyapunov.qr_interval": 0.25}, ["'lyapunov.qr_interval' = 0.25", "multiple"]),
+        ({"spectra.claim_eps": 0.5}, ["'spectra.claim_eps' = 0.5 must be one of"]),
+        ({"spectra.N": [100, 10000]}, ["'spectra.N.1' = 10000", "<= 5000"]),
     ],
 )
 def test_bad_config_stops_before_any_job(tmp_path, change, expected):
@@ -106,7 +136,7 @@ def test_bad_config_stops_before_any_job(tmp_path, change, expected):
 
 def test_tiny_run_outputs(tiny_run):
     results = tiny_run / "results"
-    for name in ("gating_timescales", "classical_limit", "dmft_vs_network"):
+    for name in FIGURE_NAMES:
         for suffix in (".png", ".pdf"):
             assert (results / "figures" / f"{name}{suffix}").stat().st_size > 1000
     claims = json.loads((results / "claims.json").read_text())
@@ -120,6 +150,12 @@ def test_tiny_run_outputs(tiny_run):
         "C2.sampler.C_z",
         "C2.sampler.C_r",
         "C3.timescale",
+        "C3.edge",
+        "C3.near_zero",
+        "C5.slow_modes",
+        "C5.crossing",
+        "C6.mle",
+        "C6.stationarity",
     }
     for claim in claims:
         assert set(claim) == CLAIM_FIELDS
@@ -142,7 +178,7 @@ def test_tiny_run_outputs(tiny_run):
 def test_report_builds(tiny_run):
     run_snakemake(tiny_run, "--configfile", str(TINY_CONFIG), "--report", "results/report.html")
     html = (tiny_run / "results" / "report.html").read_text(errors="replace")
-    for name in ("classical_limit", "gating_timescales", "dmft_vs_network", "claims.tsv"):
+    for name in (*FIGURE_NAMES, "claims.tsv"):
         assert name in html
 
 
@@ -159,6 +195,7 @@ def test_new_sweep_value_reruns_only_new_jobs_and_downstream(tiny_run, tmp_path)
         "figure_gating_timescales": 1,
         "figure_classical_limit": 1,
         "figure_dmft_vs_network": 1,
+        "figure_max_lyapunov": 1,
         "claims": 1,
         "all": 1,
     }

@@ -26,6 +26,11 @@ __all__ = [
     "timescale_claims",
     "dmft_claims",
     "sampler_claims",
+    "spectral_edge_claims",
+    "near_zero_eigenvalue_claims",
+    "slow_exponent_claims",
+    "mle_crossing_claims",
+    "dmft_mle_claims",
     "write_claims",
     "read_claims",
     "failed_claims_message",
@@ -81,6 +86,27 @@ def _curve_agreement(
         figure=figure,
         dataset=dataset,
     )
+
+
+def _seed_mean(per_network: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over the `seed` dim and its standard error (needs >= 2 seeds)."""
+    n_seeds = per_network.sizes["seed"]
+    if n_seeds < 2:
+        raise ValueError("a claim with error bars over networks needs at least two seeds")
+    mean = per_network.mean("seed").values
+    error = (per_network.std("seed", ddof=1) / np.sqrt(n_seeds)).values
+    return mean, error
+
+
+def _grows(means: np.ndarray, errors: np.ndarray, n_sigma: float) -> tuple[bool, float]:
+    """A sequence grows: consecutive means never drop by more than n_sigma combined standard
+    errors, and last - first exceeds n_sigma times its standard error (returned)."""
+    steps = np.diff(means)
+    step_errors = np.sqrt(errors[1:] ** 2 + errors[:-1] ** 2)
+    ordered = bool(np.all(steps >= -n_sigma * step_errors))
+    end_error = float(np.hypot(errors[0], errors[-1]))
+    separated = bool(means[-1] - means[0] > n_sigma * end_error)
+    return ordered and separated, end_error
 
 
 def classical_limit_claims(
@@ -182,13 +208,8 @@ def timescale_claims(gated: xr.Dataset, n_sigma: float, figure: str, datasets: s
         per_network = gated["tau_int"].sel(g_h=g_h, alpha_z=alphas).mean("trial")
         if per_network.sizes["seed"] < 2:
             raise ValueError("the timescale claim needs at least two seeds")
-        means = per_network.mean("seed").values
-        errors = (per_network.std("seed", ddof=1) / np.sqrt(per_network.sizes["seed"])).values
-        steps = np.diff(means)
-        step_errors = np.sqrt(errors[1:] ** 2 + errors[:-1] ** 2)
-        ordered = bool(np.all(steps >= -n_sigma * step_errors))
-        end_error = float(np.hypot(errors[0], errors[-1]))
-        separated = bool(means[-1] - means[0] > n_sigma * end_error)
+        means, errors = _seed_mean(per_network)
+        passed, end_error = _grows(means, errors, n_sigma)
         claims.append(
             Claim(
                 id="C3.timescale",
@@ -199,7 +220,7 @@ def timescale_claims(gated: xr.Dataset, n_sigma: float, figure: str, datasets: s
                 measured=[float(m) for m in means],
                 expected="non-decreasing within tolerance; last - first > tolerance",
                 tolerance=end_error * n_sigma,
-                passed=ordered and separated,
+                passed=passed,
                 figure=figure,
                 dataset=datasets,
             )
@@ -282,6 +303,253 @@ def sampler_claims(
                     datasets,
                 )
             )
+    return claims
+
+
+def spectral_edge_claims(spectra: xr.Dataset, n_sigma: float, figure: str, datasets: str) -> list[Claim]:
+    """C3.edge: the right edge of the Jacobian spectrum equals the RMT prediction.
+
+    Per alpha_z at the largest N: per network, the measured max Re lambda (averaged over
+    its sampled states) minus the right edge of the boundary rho(M) = 1 computed with the
+    same states' unit averages; the mean over networks is 0 within n_sigma standard errors
+    over networks (the spread contains the finite-N edge fluctuations, whose scaling with N
+    the figure shows).
+    """
+    N = spectra["N"].values.max()
+    claims = []
+    for alpha_z in spectra["alpha_z"].values:
+        point = spectra.sel(N=N, alpha_z=alpha_z)
+        deviation = point["right_edge"].mean("sample") - point["right_edge_predicted"]
+        mean, error = _seed_mean(deviation)
+        predicted = float(point["right_edge_predicted"].mean("seed"))
+        claims.append(
+            Claim(
+                id="C3.edge",
+                title=(
+                    f"g_h={float(spectra['g_h']):g}, alpha_z={alpha_z:g}, N={int(N)}: measured "
+                    f"right edge of the Jacobian spectrum minus the RMT prediction "
+                    f"(predicted edge {predicted:.4g})"
+                ),
+                measured=float(mean),
+                expected=0.0,
+                tolerance=float(n_sigma * error),
+                passed=bool(abs(mean) <= n_sigma * error),
+                figure=figure,
+                dataset=datasets,
+            )
+        )
+    return claims
+
+
+def near_zero_eigenvalue_claims(
+    spectra: xr.Dataset, eps: float, n_sigma: float, figure: str, datasets: str
+) -> list[Claim]:
+    """C3.near_zero: the fraction of Jacobian eigenvalues with |lambda| < eps grows with
+    alpha_z (largest N; the growth test of :func:`timescale_claims` on seed means)."""
+    N = spectra["N"].values.max()
+    alphas = np.sort(spectra["alpha_z"].values)
+    fraction = spectra["near_zero_fraction"].sel(N=N, alpha_z=alphas).sel(
+        epsilon=eps, method="nearest", tolerance=1e-9 * eps
+    )
+    means, errors = _seed_mean(fraction)
+    passed, end_error = _grows(means, errors, n_sigma)
+    return [
+        Claim(
+            id="C3.near_zero",
+            title=(
+                f"g_h={float(spectra['g_h']):g}, N={int(N)}: fraction of Jacobian eigenvalues "
+                f"with |lambda| < {eps:g} grows with alpha_z (mean over networks at "
+                f"alpha_z={[float(a) for a in alphas]})"
+            ),
+            measured=[float(m) for m in means],
+            expected="non-decreasing within tolerance; last - first > tolerance",
+            tolerance=n_sigma * end_error,
+            passed=passed,
+            figure=figure,
+            dataset=datasets,
+        )
+    ]
+
+
+def slow_exponent_claims(
+    spectra: xr.Dataset, eps: float, n_sigma: float, figure: str, datasets: str
+) -> list[Claim]:
+    """C5.slow_modes: the fraction of Lyapunov exponents with |lambda| < eps grows with alpha_z.
+
+    `spectra` holds full spectra (dims alpha_z, seed, index). The fraction is taken per
+    network; the growth test is that of :func:`timescale_claims` on its seed means.
+    """
+    alphas = np.sort(spectra["alpha_z"].values)
+    if alphas.size < 2:
+        return []
+    exponents = spectra["exponents"].sel(alpha_z=alphas)
+    fraction = (np.abs(exponents) < eps).mean("index")
+    means, errors = _seed_mean(fraction)
+    passed, end_error = _grows(means, errors, n_sigma)
+    return [
+        Claim(
+            id="C5.slow_modes",
+            title=(
+                f"g_h={float(spectra['g_h']):g}, N={int(spectra['N'])}: the fraction of "
+                f"Lyapunov exponents with |lambda| < {eps:g} grows with alpha_z "
+                f"(mean over networks at alpha_z={[float(a) for a in alphas]})"
+            ),
+            measured=[float(m) for m in means],
+            expected="non-decreasing within tolerance; last - first > tolerance",
+            tolerance=n_sigma * end_error,
+            passed=passed,
+            figure=figure,
+            dataset=datasets,
+        )
+    ]
+
+
+def mle_crossing_claims(mle: xr.Dataset, n_sigma: float, figure: str, datasets: str) -> list[Claim]:
+    """C5.crossing: with frozen gates the maximal exponent changes sign at g_h = 1 + e^beta_r.
+
+    Checked on the g_h sweep at alpha_z = 0 (largest N with more than one g_h) when the
+    output gate is frozen too (alpha_r = 0); at alpha = beta = 0 the expected gain is 2.
+    Seed means m(g_h) with standard errors s: passes if some g_h below the expected gain has
+    m < -n_sigma s, some g_h above it has m > n_sigma s, and no g_h has a significant sign
+    against its side. `measured` is the bracket [largest significantly negative g_h,
+    smallest significantly positive g_h].
+    """
+    if 0.0 not in mle["alpha_z"].values or float(mle["alpha_r"]) != 0.0:
+        return []
+    gains_per_size = mle["mle"].sel(alpha_z=0.0).notnull().any("seed").sum("g_h")
+    sizes = gains_per_size["N"].values[gains_per_size.values > 1]
+    if sizes.size == 0:
+        return []
+    N = sizes.max()
+    per_network = mle["mle"].sel(N=N, alpha_z=0.0).dropna("g_h", how="all")
+    gains = per_network["g_h"].values
+    means, errors = _seed_mean(per_network)
+    expected = 1.0 + math.exp(float(mle["beta_r"]))
+    negative = means < -n_sigma * errors
+    positive = means > n_sigma * errors
+    below, above = gains < expected, gains > expected
+    contradicted = bool(np.any(positive & below) or np.any(negative & above))
+    bracket = [
+        float(gains[negative & below].max()) if np.any(negative & below) else float("nan"),
+        float(gains[positive & above].min()) if np.any(positive & above) else float("nan"),
+    ]
+    return [
+        Claim(
+            id="C5.crossing",
+            title=(
+                f"alpha_z=alpha_r=0, beta_r={float(mle['beta_r']):g}, N={int(N)}: the maximal "
+                f"exponent is negative below and positive above g_h = 1 + e^beta_r "
+                f"(bracket of significant signs; seed means {np.round(means, 4).tolist()} "
+                f"at g_h={gains.tolist()})"
+            ),
+            measured=bracket,
+            expected=expected,
+            tolerance=f"signs significant at {n_sigma:g} standard errors over networks",
+            passed=bool(np.all(np.isfinite(bracket)) and not contradicted),
+            figure=figure,
+            dataset=datasets,
+        )
+    ]
+
+
+def _richardson(per_network: xr.DataArray) -> tuple[float, float, list[int]]:
+    """Extrapolate seed means to N = infinity from the two largest N, assuming a 1/N
+    correction: m_inf = (N2 m2 - N1 m1) / (N2 - N1), with its standard error."""
+    sizes = [int(N) for N in per_network["N"].values if per_network.sel(N=N).notnull().sum() >= 2]
+    if len(sizes) < 2:
+        raise ValueError("the N extrapolation needs two network sizes with >= 2 seeds each")
+    small, large = sorted(sizes)[-2:]
+    (m1, e1), (m2, e2) = (_seed_mean(per_network.sel(N=N).dropna("seed")) for N in (small, large))
+    span = large - small
+    value = (large * m2 - small * m1) / span
+    error = math.hypot(large * e2, small * e1) / span
+    return float(value), float(error), [small, large]
+
+
+def _half_difference(blocks: xr.DataArray) -> tuple[float, float]:
+    """Second-half minus first-half mean of per-block values (dims seed, block), averaged
+    over seeds, with its standard error from the scatter of the blocks within each run
+    (batch means; blocks of one run are treated as independent)."""
+    half = blocks.sizes["block"] // 2
+    first = blocks.isel(block=slice(None, half))
+    second = blocks.isel(block=slice(half, None))
+    difference = second.mean("block") - first.mean("block")
+    variance = first.var("block", ddof=1) / first.sizes["block"] + second.var(
+        "block", ddof=1) / second.sizes["block"]
+    n_seeds = difference.sizes["seed"]
+    return float(difference.mean("seed")), float(np.sqrt(variance.sum("seed")) / n_seeds)
+
+
+def dmft_mle_claims(
+    mle: xr.Dataset,
+    theory: xr.Dataset,
+    g_h: float,
+    alpha_z_values: list[float],
+    n_sigma: float,
+    figure: str,
+    datasets: str,
+) -> list[Claim]:
+    """C6: the network maximal exponent, extrapolated in 1/N, equals the DMFT one.
+
+    Per alpha_z in `alpha_z_values` at gain `g_h`, two checks:
+
+    - C6.mle: the 1/N extrapolation from the two largest N (:func:`_richardson`) equals the
+      DMFT value within n_sigma times the extrapolation's standard error (combined with the
+      DMFT's own, if the theory dataset has `max_lyapunov_error`).
+    - C6.stationarity: the exponent over the second half of each run minus that over the
+      first half, averaged over networks of the largest N, is 0 within n_sigma standard
+      errors from the block-to-block scatter within each run (:func:`_half_difference`;
+      finite networks at large alpha_z drift toward frozen states, SPEC section 4).
+
+    `theory` has max_lyapunov over (alpha_z, g_h) or over g_h at a single scalar alpha_z.
+    """
+    claims = []
+    for alpha_z in alpha_z_values:
+        if "alpha_z" in theory.dims:
+            line = theory.sel(alpha_z=alpha_z)
+        elif float(theory["alpha_z"]) == float(alpha_z):
+            line = theory
+        else:
+            raise ValueError(f"the DMFT dataset has no maximal exponent at alpha_z={alpha_z}")
+        expected = float(line["max_lyapunov"].sel(g_h=g_h))
+        expected_error = (
+            float(line["max_lyapunov_error"].sel(g_h=g_h)) if "max_lyapunov_error" in line else 0.0
+        )
+        point = mle.sel(g_h=g_h, alpha_z=alpha_z)
+        value, error, sizes = _richardson(point["mle"])
+        tolerance = n_sigma * math.hypot(error, expected_error)
+        claims.append(
+            Claim(
+                id="C6.mle",
+                title=(
+                    f"g_h={g_h:g}, alpha_z={alpha_z:g}: network maximal exponent extrapolated "
+                    f"in 1/N from N={sizes} equals the DMFT value"
+                ),
+                measured=value,
+                expected=expected,
+                tolerance=tolerance,
+                passed=bool(abs(value - expected) <= tolerance),
+                figure=figure,
+                dataset=datasets,
+            )
+        )
+        blocks = point["block_exponents"].sel(N=sizes[-1]).isel(index=0).dropna("seed", how="all")
+        drift_mean, drift_error = _half_difference(blocks)
+        claims.append(
+            Claim(
+                id="C6.stationarity",
+                title=(
+                    f"g_h={g_h:g}, alpha_z={alpha_z:g}, N={sizes[-1]}: maximal exponent of the "
+                    "second half of the run minus the first half (stationary networks)"
+                ),
+                measured=float(drift_mean),
+                expected=0.0,
+                tolerance=float(n_sigma * drift_error),
+                passed=bool(abs(drift_mean) <= n_sigma * drift_error),
+                figure=figure,
+                dataset=datasets,
+            )
+        )
     return claims
 
 

@@ -13,6 +13,12 @@ rule claims:
         classical=f"{DATASETS}/simulate_classical.nc" if CLASSICAL_ENABLED else [],
         dmft=f"{DATASETS}/dmft.nc" if DMFT_ENABLED else [],
         dmft_reference=f"{DATASETS}/dmft_deterministic.nc" if DMFT_REFERENCE else [],
+        spectra=f"{DATASETS}/spectra.nc" if SPECTRA_ENABLED else [],
+        lyapunov_spectrum=(
+            f"{DATASETS}/lyapunov_spectrum.nc" if LYAPUNOV_ENABLED else []
+        ),
+        lyapunov_mle=f"{DATASETS}/lyapunov_mle.nc" if LYAPUNOV_ENABLED else [],
+        lyapunov_theory=f"{DATASETS}/lyapunov_theory.nc" if LYAPUNOV_ENABLED else [],
         library=library("claims", "dmft/classical", "correlation"),
     output:
         json=CLAIMS_JSON,
@@ -33,9 +39,16 @@ rule claims:
             "simulate": f"{FIGURES}/gating_timescales.png",
             "classical": f"{FIGURES}/classical_limit.png",
             "dmft": f"{FIGURES}/dmft_vs_network.png",
+            "spectra": f"{FIGURES}/jacobian_spectra.png",
+            "lyapunov_spectra": f"{FIGURES}/lyapunov_spectra.png",
+            "max_lyapunov": f"{FIGURES}/max_lyapunov.png",
         },
         dmft_alpha_z=DMFT["claim_alpha_z"],
         dmft_lag_factor=DMFT["claim_lag_factor"],
+        spectra_eps=SPECTRA["claim_eps"],
+        near_zero_eps=LYAPUNOV["spectrum"]["near_zero_eps"],
+        mle_g_h=LYAPUNOV["mle"]["claim_g_h"],
+        mle_alpha_z=LYAPUNOV["mle"]["claim_alpha_z"],
     script:
         "../scripts/claims.py"
 

@@ -102,6 +102,35 @@ def cross_key_errors(config):
                 messages.append(
                     f"config key 'dmft.claim_alpha_z' has values {extra} missing from '{key}'"
                 )
+    spectra = config["spectra"]
+    if spectra["enabled"] and float(spectra["claim_eps"]) not in [
+        float(e) for e in spectra["eps"]
+    ]:
+        messages.append(
+            f"config key 'spectra.claim_eps' = {spectra['claim_eps']!r} must be one of "
+            f"'spectra.eps' = {spectra['eps']!r}"
+        )
+    lyapunov = config["lyapunov"]
+    if lyapunov["enabled"]:
+        mle = lyapunov["mle"]
+        gains = [float(g) for g in mle["g_h"]]
+        if float(mle["claim_g_h"]) not in gains:
+            messages.append(
+                f"config key 'lyapunov.mle.claim_g_h' = {mle['claim_g_h']!r} must be one "
+                f"of 'lyapunov.mle.g_h' = {mle['g_h']!r}"
+            )
+        extra = sorted(set(mle["claim_alpha_z"]) - set(mle["alpha_z"]))
+        if extra:
+            messages.append(
+                f"config key 'lyapunov.mle.claim_alpha_z' has values {extra} missing "
+                "from 'lyapunov.mle.alpha_z'"
+            )
+        steps = lyapunov["qr_interval"] / lyapunov["dt"]
+        if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
+            messages.append(
+                f"config key 'lyapunov.qr_interval' = {lyapunov['qr_interval']!r} must be "
+                f"a whole multiple of 'lyapunov.dt' = {lyapunov['dt']!r}"
+            )
     if simulate["max_lag"] > simulate["t_max"] / 2:
         messages.append(
             f"config key 'simulate.max_lag' = {simulate['max_lag']!r} must be at most half "
@@ -245,6 +274,103 @@ def dmft_resources():
 DMFT_MEM_MB, DMFT_RUNTIME = dmft_resources()
 
 
+# ---- Jacobian spectra ---------------------------------------------------------------------------
+
+SPECTRA = config["spectra"]
+SPECTRA_ENABLED = SPECTRA["enabled"]
+SPECTRA_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {"N": int(N), "alpha_z": round(float(a), 6), "seed": int(s)}
+            for N in SPECTRA["N"]
+            for a in SPECTRA["alpha_z"]
+            for s in SPECTRA["seeds"]
+        ],
+        columns=["N", "alpha_z", "seed"],
+    )
+)
+SPECTRA_RUN = {
+    key: SPECTRA[key]
+    for key in ("t_burn", "n_samples", "sample_interval", "dt", "eps", "n_angles")
+}
+
+
+def spectra_resources(N):
+    """(mem_mb, runtime in minutes) of one spectrum job, with a factor-2 margin: dense
+    eigenvalues of a 3N x 3N matrix (~25 (3N)^3 flops at ~2 GFLOP/s) per sampled state.
+    """
+    flops = SPECTRA["n_samples"] * 25 * (3 * N) ** 3
+    mem_mb = 500 + 2 * 8 * 4 * (3 * N) ** 2 / 1e6
+    return int(mem_mb), int(10 + 2 * flops / 2e9 / 60)
+
+
+# ---- Lyapunov exponents ------------------------------------------------------------------------
+
+LYAPUNOV = config["lyapunov"]
+LYAPUNOV_ENABLED = LYAPUNOV["enabled"]
+LYAPUNOV_RUN = {
+    key: LYAPUNOV[key]
+    for key in (
+        "dt",
+        "qr_interval",
+        "t_burn",
+        "t_frame",
+        "t_max",
+        "n_blocks",
+        "init_scale",
+    )
+}
+SPECTRUM_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {"alpha_z": round(float(a), 6), "seed": int(s)}
+            for a in LYAPUNOV["spectrum"]["alpha_z"]
+            for s in LYAPUNOV["spectrum"]["seeds"]
+        ],
+        columns=["alpha_z", "seed"],
+    )
+)
+
+
+def _mle_table():
+    """The g_h sweep at lyapunov.mle.N plus the N trend at claim_g_h (no duplicates)."""
+    mle = LYAPUNOV["mle"]
+    rows = {
+        (int(N), round(float(g_h), 6), round(float(a), 6), int(s))
+        for N, gains in (
+            (mle["N"], mle["g_h"]),
+            *((N, [mle["claim_g_h"]]) for N in mle["trend_N"]),
+        )
+        for g_h in gains
+        for a in mle["alpha_z"]
+        for s in mle["seeds"]
+    }
+    return pd.DataFrame(sorted(rows), columns=["N", "g_h", "alpha_z", "seed"])
+
+
+MLE_SWEEP = Paramspace(_mle_table())
+
+
+def lyapunov_resources(N, n_exponents):
+    """(mem_mb, runtime in minutes) of one Lyapunov job, with a factor-2 margin.
+
+    Per RK4 step: 4 x 3 products of N x N couplings with N x (k + 1) columns (~3 GFLOP/s
+    assumed), and a QR of 3N x k every qr_interval.
+    """
+    steps = (LYAPUNOV["t_burn"] + LYAPUNOV["t_frame"] + LYAPUNOV["t_max"]) / LYAPUNOV[
+        "dt"
+    ]
+    flops = steps * 24 * N * N * (n_exponents + 1)
+    flops += steps * LYAPUNOV["dt"] / LYAPUNOV["qr_interval"] * 12 * N * n_exponents**2
+    mem_mb = 500 + 2 * 8 * (3 * N * N + 20 * 3 * N * n_exponents) / 1e6
+    return int(mem_mb), int(10 + 2 * flops / 3e9 / 60)
+
+
+SPECTRUM_MEM_MB, SPECTRUM_RUNTIME = lyapunov_resources(
+    LYAPUNOV["spectrum"]["N"], 3 * LYAPUNOV["spectrum"]["N"]
+)
+
+
 def final_outputs():
     outputs = [
         f"{DATASETS}/simulate.nc",
@@ -260,6 +386,20 @@ def final_outputs():
         outputs += [f"{DATASETS}/dmft.nc", *figure_files("dmft_vs_network")]
     if DMFT_REFERENCE:
         outputs.append(f"{DATASETS}/dmft_deterministic.nc")
+    if SPECTRA_ENABLED:
+        outputs += [
+            f"{DATASETS}/spectra.nc",
+            f"{DATASETS}/spectra_fixed_point.nc",
+            *figure_files("jacobian_spectra"),
+        ]
+    if LYAPUNOV_ENABLED:
+        outputs += [
+            f"{DATASETS}/lyapunov_spectrum.nc",
+            f"{DATASETS}/lyapunov_mle.nc",
+            f"{DATASETS}/lyapunov_theory.nc",
+            *figure_files("lyapunov_spectra"),
+            *figure_files("max_lyapunov"),
+        ]
     if config["claims"]["fail_on_violation"]:
         outputs.append(CLAIMS_VERIFIED)
     return outputs

@@ -5,6 +5,9 @@ localrules:
     figure_gating_timescales,
     figure_classical_limit,
     figure_dmft_vs_network,
+    figure_lyapunov_spectra,
+    figure_jacobian_spectra,
+    figure_max_lyapunov,
 
 
 rule figure_gating_timescales:
@@ -85,5 +88,92 @@ rule figure_dmft_vs_network:
         runtime=10,
     params:
         figure="dmft_vs_network",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_lyapunov_spectra:
+    """Claim C5: full Lyapunov spectra pile up near zero as alpha_z grows."""
+    input:
+        datasets=[f"{DATASETS}/lyapunov_spectrum.nc"],
+        library=library("figures/lyapunov_spectra", "figures/style"),
+    output:
+        report(
+            figure_files("lyapunov_spectra"),
+            caption="../report/lyapunov_spectra.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/lyapunov_spectra.log",
+    benchmark:
+        f"{BENCH}/figures/lyapunov_spectra.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="lyapunov_spectra",
+        options={"near_zero_eps": LYAPUNOV["spectrum"]["near_zero_eps"]},
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_max_lyapunov:
+    """Claims C5, C6: network maximal exponent against the DMFT, over g_h and N."""
+    input:
+        datasets=[
+            f"{DATASETS}/lyapunov_mle.nc",
+            f"{DATASETS}/lyapunov_theory.nc",
+            f"{DATASETS}/simulate.nc",
+        ],
+        library=library("figures/max_lyapunov", "figures/style"),
+    output:
+        report(
+            figure_files("max_lyapunov"),
+            caption="../report/max_lyapunov.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/max_lyapunov.log",
+    benchmark:
+        f"{BENCH}/figures/max_lyapunov.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="max_lyapunov",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_jacobian_spectra:
+    """Claim C3: eigenvalue clouds against the RMT boundary; slow modes grow with alpha_z."""
+    input:
+        datasets=[f"{DATASETS}/spectra.nc", f"{DATASETS}/spectra_fixed_point.nc"],
+        library=library("figures/jacobian_spectra", "figures/style"),
+    output:
+        report(
+            figure_files("jacobian_spectra"),
+            caption="../report/jacobian_spectra.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/jacobian_spectra.log",
+    benchmark:
+        f"{BENCH}/figures/jacobian_spectra.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    params:
+        figure="jacobian_spectra",
+        options={"claim_eps": SPECTRA["claim_eps"]},
     script:
         "../scripts/figure.py"

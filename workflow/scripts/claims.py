@@ -3,7 +3,12 @@
 from gatedrnn.claims import (
     classical_limit_claims,
     dmft_claims,
+    dmft_mle_claims,
+    mle_crossing_claims,
+    near_zero_eigenvalue_claims,
     sampler_claims,
+    slow_exponent_claims,
+    spectral_edge_claims,
     timescale_claims,
     write_claims,
 )
@@ -46,5 +51,35 @@ if snakemake.input.dmft_reference:
         n_sigma,
         figures["dmft"],
         f"{dmft_path}, {reference_path}",
+    )
+if snakemake.input.spectra:
+    spectra_path = snakemake.input.spectra
+    spectra = read_dataset(spectra_path)
+    claims += spectral_edge_claims(spectra, n_sigma, figures["spectra"], spectra_path)
+    claims += near_zero_eigenvalue_claims(
+        spectra, snakemake.params.spectra_eps, n_sigma, figures["spectra"], spectra_path
+    )
+if snakemake.input.lyapunov_spectrum:
+    spectrum_path = snakemake.input.lyapunov_spectrum
+    claims += slow_exponent_claims(
+        read_dataset(spectrum_path),
+        snakemake.params.near_zero_eps,
+        n_sigma,
+        figures["lyapunov_spectra"],
+        spectrum_path,
+    )
+if snakemake.input.lyapunov_mle:
+    mle_path = snakemake.input.lyapunov_mle
+    theory_path = snakemake.input.lyapunov_theory
+    mle = read_dataset(mle_path)
+    claims += mle_crossing_claims(mle, n_sigma, figures["max_lyapunov"], mle_path)
+    claims += dmft_mle_claims(
+        mle,
+        read_dataset(theory_path),
+        snakemake.params.mle_g_h,
+        snakemake.params.mle_alpha_z,
+        n_sigma,
+        figures["max_lyapunov"],
+        f"{mle_path}, {theory_path}",
     )
 write_claims(claims, snakemake.output.json, snakemake.output.table)

@@ -6,5 +6,5 @@ from gatedrnn.progress import log_to_file
 
 log_to_file(snakemake.log[0])
 datasets = [read_dataset(path) for path in snakemake.input.datasets]
-figure = FIGURES[snakemake.params.figure](*datasets)
+figure = FIGURES[snakemake.params.figure](*datasets, **snakemake.params.get("options", {}))
 save_figure(figure, snakemake.output)
