@@ -4,6 +4,7 @@ from .classical import scs_variance
 from .deterministic import ConvergenceWarning, stationary_deterministic
 from .schrodinger import classical_max_lyapunov
 from .static import static
+from .tangent import max_lyapunov
 from .stationary import stationary, stationary_sampled
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "stationary_deterministic",
     "ConvergenceWarning",
     "classical_max_lyapunov",
+    "max_lyapunov",
 ]

@@ -39,7 +39,7 @@ from .circle import Circle, stationary_dataset
 from .deterministic import ConvergenceWarning, stationary_deterministic
 from .single_site import integrate_periodic
 
-__all__ = ["stationary", "stationary_sampled"]
+__all__ = ["stationary", "stationary_sampled", "sample_single_site"]
 
 #: Largest cache of common random numbers kept in memory (bytes); beyond it they are redrawn.
 _NOISE_CACHE_BYTES = 400 * 2**20
@@ -111,17 +111,13 @@ class _Sampler:
         scale = 1.0 / circle.n_points
         for k in range(n_b):
             white = self.noise(k)
-            eta = sample_stationary(s_eta, white["h"])
-            if "z" in white:
-                rate = gate(sample_stationary(s_z, white["z"]), p.alpha_z, p.beta_z)
-            else:
-                rate = p.gate_z_at_zero
-            h = integrate_periodic(rate, eta, circle.dt)
+            paths = _paths_from_spectra(p, circle, s_eta, s_z, s_r, white)
+            h = paths["h"]
             f = phi(h)
             periodograms = [np.abs(np.fft.rfft(h, axis=1)) ** 2 * scale]
             periodograms.append(np.abs(np.fft.rfft(f, axis=1)) ** 2 * scale)
-            if "r" in white:
-                sigma_r = gate(sample_stationary(s_r, white["r"]), p.alpha_r, p.beta_r)
+            if "r" in paths:
+                sigma_r = gate(paths["r"], p.alpha_r, p.beta_r)
                 periodograms.append(np.abs(np.fft.rfft(sigma_r * f, axis=1)) ** 2 * scale)
             else:
                 periodograms.append(p.gate_r_at_zero**2 * periodograms[1])
@@ -168,6 +164,63 @@ class _Sampler:
             else:
                 out[name + "_stderr"] = np.full_like(mean, np.abs(mean[0]) / np.sqrt(self.n_paths))
         return out
+
+
+def _paths_from_spectra(
+    params: GatedRNN,
+    circle: Circle,
+    s_eta: np.ndarray,
+    s_z: np.ndarray,
+    s_r: np.ndarray,
+    white: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Single-site paths driven by fields of spectra s_eta, s_z, s_r (white noise `white`).
+
+    Returns eta (eta_h) and h, of shape (M, P), plus z and r where `white` holds noise for
+    them (gates with alpha != 0); a missing gate is frozen at sigma(0).
+    """
+    eta = sample_stationary(s_eta, white["h"])
+    paths = {"eta": eta}
+    if "z" in white:
+        paths["z"] = sample_stationary(s_z, white["z"])
+        rate = gate(paths["z"], params.alpha_z, params.beta_z)
+    else:
+        rate = params.gate_z_at_zero
+    if "r" in white:
+        paths["r"] = sample_stationary(s_r, white["r"])
+    paths["h"] = integrate_periodic(rate, eta, circle.dt)
+    return paths
+
+
+def sample_single_site(
+    params: GatedRNN,
+    circle: Circle,
+    c_phi: np.ndarray,
+    c_sigma_r_phi: np.ndarray,
+    white: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Sample paths of the single-site process for given input correlations (one map step).
+
+    Parameters
+    ----------
+    params : GatedRNN
+    circle : Circle
+    c_phi, c_sigma_r_phi : arrays of shape (P // 2 + 1,)
+        C_phi and C_{sigma_r phi} at lags 0..P/2 (tapered by the circle before use).
+    white : dict of complex arrays of shape (M, P // 2 + 1)
+        `gatedrnn.gaussian.white_spectrum` noise for "h" and, where the gate has
+        alpha != 0, for "z" and "r".
+
+    Returns
+    -------
+    dict of arrays of shape (M, P)
+        "eta" (the field eta_h), "h", and "z", "r" for the gates with noise in `white`.
+    """
+    s_phi = circle.tapered_spectrum(c_phi)
+    s_eta = params.g_h**2 * circle.tapered_spectrum(c_sigma_r_phi)
+    s_z = params.g_z**2 * circle.lowpass(params.tau_z) * s_phi
+    s_r = params.g_r**2 * circle.lowpass(params.tau_r) * s_phi
+    return _paths_from_spectra(params, circle, s_eta, s_z, s_r, white)
 
 
 def _relaxation(circle: Circle, c_h: np.ndarray) -> float:
