@@ -113,3 +113,41 @@ def test_mle_claim_needs_a_theory_value_at_each_alpha_z():
     data = _mle({(500, 4.0, 2.0): 0.03, (1000, 4.0, 2.0): 0.04})
     with pytest.raises(ValueError, match="alpha_z=2"):
         dmft_mle_claims(data, _theory(0.056), 4.0, [2.0], 3.0, "f", "d")
+    sampled = xr.Dataset(
+        {"max_lyapunov": (("g_h", "alpha_z", "noise_seed"), [[[0.044, 0.046, 0.048]]])},
+        coords={"g_h": [4.0], "alpha_z": [2.0], "noise_seed": [0, 1, 2]},
+    )
+    mle_claim, _ = dmft_mle_claims(data, _theory(0.056), 4.0, [2.0], 3.0, "f", "d", sampled)
+    assert mle_claim.expected == pytest.approx(0.046)
+    # tolerance combines the network extrapolation error and the DMFT seed spread
+    assert mle_claim.tolerance == pytest.approx(
+        3 * np.hypot(np.hypot(2 * 0.002, 0.002), 0.002 / np.sqrt(3)), rel=1e-9)
+
+
+def _gradients(rates, seeds=4, N=500):
+    """Merged gradient rates: rates[(g_h, alpha_z)] = mean; seeds scatter by +-0.002."""
+    gains = sorted({key[0] for key in rates})
+    alphas = sorted({key[1] for key in rates})
+    values = np.full((1, len(gains), len(alphas), seeds), np.nan)
+    scatter = np.linspace(-0.002, 0.002, seeds)
+    for (g_h, alpha_z), mean in rates.items():
+        values[0, gains.index(g_h), alphas.index(alpha_z)] = mean + scatter
+    return xr.Dataset(
+        {"growth_rate_mean": (("N", "g_h", "alpha_z", "seed"), values)},
+        coords={"N": [N], "g_h": gains, "alpha_z": alphas, "seed": np.arange(seeds)},
+    )
+
+
+def test_gradient_claims_pair_rates_with_the_same_networks_exponents():
+    from gatedrnn.claims import gradient_claims
+
+    mle = _mle({(500, 1.5, 0.0): -0.12, (500, 4.0, 0.0): 0.045})
+    good = _gradients({(1.5, 0.0): -0.12, (4.0, 0.0): 0.045, (4.0, 20.0): 0.005})
+    growth, alive = gradient_claims(good, mle, 4.0, 3.0, "f", "d")
+    assert growth.id == "C9.growth" and growth.passed and abs(growth.measured) < 0.005
+    assert alive.id == "C9.alive" and alive.passed
+    assert alive.measured == pytest.approx([0.045, 0.005], abs=1e-12)
+    bad = _gradients({(1.5, 0.0): -0.12, (4.0, 0.0): 0.09, (4.0, 20.0): 0.088})
+    growth, alive = gradient_claims(bad, mle, 4.0, 3.0, "f", "d")
+    assert not growth.passed and growth.measured == pytest.approx(0.045, abs=0.005)
+    assert not alive.passed

@@ -49,3 +49,42 @@ def test_near_zero_claim_needs_growth_with_alpha_z():
     with pytest.raises(KeyError):
         near_zero_eigenvalue_claims(_spectra({0.0: 0, 20.0: 0}, {0.0: 0.0, 20.0: 0.1}), 0.02,
                                     3.0, "f", "d")
+
+
+def _memory(fractions, final, control, seeds=3, trials=8):
+    alphas = np.array(sorted(fractions))
+    scatter = np.array([-0.01, 0.0, 0.01])[:seeds]
+    fraction = np.array([fractions[a] for a in alphas])[:, None] + scatter[None, :]
+    pulse = xr.Dataset(
+        {"retained_fraction": (("alpha_z", "seed"), fraction)},
+        coords={"alpha_z": alphas, "seed": np.arange(seeds), "g_h": 3.0, "N": 100},
+    )
+    noise = np.linspace(-0.02, 0.02, trials)
+    shape = (1, seeds, 2, trials)
+    readout = np.zeros(shape)
+    readout[:, :, -1] = final + noise
+    readout_control = np.zeros(shape)
+    readout_control[:, :, -1] = control + noise
+    reset = xr.Dataset(
+        {"readout": (("alpha_z", "seed", "time", "trial"), readout),
+         "readout_control": (("alpha_z", "seed", "time", "trial"), readout_control)},
+        coords={"alpha_z": [alphas.max()], "seed": np.arange(seeds), "time": [0.0, 1.0],
+                "trial": np.arange(trials)},
+    )
+    return pulse, reset
+
+
+def test_memory_claims():
+    from gatedrnn.claims import memory_claims
+
+    memory, reset = memory_claims(*_memory({0.0: 0.0, 20.0: 0.07}, 0.0, 0.05), 3.0, "f", "d")
+    assert memory.id == "C4.memory" and memory.passed
+    assert memory.measured == pytest.approx([0.0, 0.07])
+    assert reset.id == "C4.reset" and reset.passed
+    not_growing, _ = memory_claims(*_memory({0.0: 0.05, 20.0: 0.05}, 0.0, 0.05), 3.0, "f", "d")
+    assert not not_growing.passed
+    _, not_erased = memory_claims(*_memory({0.0: 0.0, 20.0: 0.07}, 0.05, 0.05), 3.0, "f", "d")
+    assert not not_erased.passed
+    # nothing to erase: the control holds no memory either, so the check cannot pass
+    _, nothing_held = memory_claims(*_memory({0.0: 0.0, 20.0: 0.07}, 0.0, 0.0), 3.0, "f", "d")
+    assert not nothing_held.passed

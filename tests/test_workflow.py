@@ -37,6 +37,8 @@ FIGURE_NAMES = (
     "jacobian_spectra",
     "lyapunov_spectra",
     "max_lyapunov",
+    "memory",
+    "gradients",
 )
 
 
@@ -62,10 +64,10 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     config = __import__("yaml").safe_load((ROOT / "config/config.yaml").read_text())
     if configfile.endswith("paper.yaml"):
         paper = __import__("yaml").safe_load((ROOT / configfile).read_text())
-        for section in ("simulate", "dmft", "spectra", "lyapunov"):
+        for section in ("simulate", "dmft", "spectra", "memory", "lyapunov", "gradients"):
             config[section].update(paper[section])
     simulate, dmft = config["simulate"], config["dmft"]
-    spectra, lyapunov = config["spectra"], config["lyapunov"]
+    spectra, lyapunov, memory = config["spectra"], config["lyapunov"], config["memory"]
     n_gains = len(simulate["sweep"]["g_h"])
     n_points = n_gains * len(simulate["sweep"]["alpha_z"])
     assert jobs["simulate_gated"] == n_points * len(simulate["seeds"])
@@ -76,6 +78,9 @@ def test_whole_dag_dry_run(tmp_path, configfile):
         len(spectra["N"]) * len(spectra["alpha_z"]) * len(spectra["seeds"])
     )
     assert jobs["spectra_fixed_point"] == len(spectra["seeds"])
+    # pulse and train at every alpha_z, the reset at the largest
+    assert jobs["memory"] == (2 * len(memory["alpha_z"]) + 1) * len(memory["seeds"])
+    assert jobs["merge_memory"] == 3
     assert jobs["lyapunov_spectrum"] == (
         len(lyapunov["spectrum"]["alpha_z"]) * len(lyapunov["spectrum"]["seeds"])
     )
@@ -83,10 +88,18 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     per_point = len(mle["alpha_z"]) * len(mle["seeds"])
     extra_sizes = len(set(mle["trend_N"]) - {mle["N"]})
     assert jobs["lyapunov_mle"] == (len(mle["g_h"]) + extra_sizes) * per_point
+    gated = [a for a in mle["alpha_z"] if a != 0.0]
+    assert jobs["dmft_max_lyapunov"] == (
+        len(lyapunov["dmft"]["g_h"]) * len(gated) * len(lyapunov["dmft"]["noise_seeds"])
+    )
+    extra_alphas = len(set(config["gradients"]["extra_alpha_z"]) - set(mle["alpha_z"]))
+    assert jobs["gradient_growth"] == len(mle["g_h"]) * per_point + extra_alphas * len(
+        mle["seeds"]
+    )
     merges = (
         "merge_gated", "merge_classical", "merge_dmft", "merge_dmft_deterministic",
         "merge_spectra", "merge_spectra_fixed_point", "merge_lyapunov_spectrum",
-        "merge_lyapunov_mle", "lyapunov_theory",
+        "merge_lyapunov_mle", "lyapunov_theory", "merge_gradients", "merge_dmft_max_lyapunov",
     )
     for rule in (*merges, "claims", "verify_claims", "all"):
         assert jobs[rule] == 1
@@ -120,6 +133,7 @@ def test_slurm_profile_plans_paper_scale(tmp_path):
         ({"lyapunov.qr_interval": 0.25}, ["'lyapunov.qr_interval' = 0.25", "multiple"]),
         ({"spectra.claim_eps": 0.5}, ["'spectra.claim_eps' = 0.5 must be one of"]),
         ({"spectra.N": [100, 10000]}, ["'spectra.N.1' = 10000", "<= 5000"]),
+        ({"lyapunov.dmft.g_h": [3.0]}, ["'lyapunov.dmft.g_h' = [3.0] must contain"]),
     ],
 )
 def test_bad_config_stops_before_any_job(tmp_path, change, expected):
@@ -152,10 +166,14 @@ def test_tiny_run_outputs(tiny_run):
         "C3.timescale",
         "C3.edge",
         "C3.near_zero",
+        "C4.memory",
+        "C4.reset",
         "C5.slow_modes",
         "C5.crossing",
         "C6.mle",
         "C6.stationarity",
+        "C9.growth",
+        "C9.alive",
     }
     for claim in claims:
         assert set(claim) == CLAIM_FIELDS

@@ -28,6 +28,8 @@ __all__ = [
     "sampler_claims",
     "spectral_edge_claims",
     "near_zero_eigenvalue_claims",
+    "memory_claims",
+    "gradient_claims",
     "slow_exponent_claims",
     "mle_crossing_claims",
     "dmft_mle_claims",
@@ -371,6 +373,133 @@ def near_zero_eigenvalue_claims(
     ]
 
 
+def memory_claims(
+    pulse: xr.Dataset, reset: xr.Dataset, n_sigma: float, figure: str, datasets: str
+) -> list[Claim]:
+    """C4: the update gate holds input pulses, and a transient gate drive erases them.
+
+    - C4.memory: the retained fraction of a pulse (mean readout over the second half of the
+      window over its pulse-end value, per network) grows with alpha_z (the growth test of
+      :func:`timescale_claims` on seed means).
+    - C4.reset: at the largest alpha_z, pooled over networks, the readout at the end of the
+      reset protocol is 0 within n_sigma standard errors, while the control twins (no drive)
+      still hold a readout larger than n_sigma standard errors.
+    """
+    alphas = np.sort(pulse["alpha_z"].values)
+    means, errors = _seed_mean(pulse["retained_fraction"].sel(alpha_z=alphas))
+    grows, end_error = _grows(means, errors, n_sigma)
+    claims = [
+        Claim(
+            id="C4.memory",
+            title=(
+                f"g_h={float(pulse['g_h']):g}, N={int(pulse['N'])}: the retained fraction of "
+                "an input pulse grows with alpha_z (mean over networks at "
+                f"alpha_z={[float(a) for a in alphas]})"
+            ),
+            measured=[float(m) for m in means],
+            expected="non-decreasing within tolerance; last - first > tolerance",
+            tolerance=n_sigma * end_error,
+            passed=grows,
+            figure=figure,
+            dataset=datasets,
+        )
+    ]
+    final = reset["readout"].isel(time=-1).stack(run=("alpha_z", "seed", "trial")).dropna("run")
+    control = reset["readout_control"].isel(time=-1).stack(
+        run=("alpha_z", "seed", "trial")).dropna("run")
+    final_error = float(final.std(ddof=1) / np.sqrt(final.size))
+    control_error = float(control.std(ddof=1) / np.sqrt(control.size))
+    erased = abs(float(final.mean())) <= n_sigma * final_error
+    held = float(control.mean()) > n_sigma * control_error
+    claims.append(
+        Claim(
+            id="C4.reset",
+            title=(
+                f"alpha_z={float(reset['alpha_z'].max()):g}: after a transient update-gate drive "
+                f"the readout is back at baseline 0 (control without the drive holds "
+                f"{float(control.mean()):.3g} ± {control_error:.2g})"
+            ),
+            measured=float(final.mean()),
+            expected=0.0,
+            tolerance=n_sigma * final_error,
+            passed=bool(erased and held),
+            figure=figure,
+            dataset=datasets,
+        )
+    )
+    return claims
+
+
+def gradient_claims(
+    gradients: xr.Dataset, mle: xr.Dataset, g_h: float, n_sigma: float, figure: str,
+    datasets: str,
+) -> list[Claim]:
+    """C9: gradients grow backwards at the maximal Lyapunov exponent; gating keeps them alive.
+
+    - C9.growth (per alpha_z of the Lyapunov sweep): on networks with both measurements
+      (same N, g_h, alpha_z, seed), the backward growth rate of the adjoint norm minus the
+      network's maximal exponent, averaged over seeds, is 0 within n_sigma standard errors
+      (over seeds) at every g_h; measured is the largest |mean difference|.
+    - C9.alive: at gain `g_h`, |growth rate| at the largest alpha_z is smaller than at
+      alpha_z = 0 by more than n_sigma combined standard errors.
+    """
+    claims = []
+    N = int(gradients["N"].values.max())
+    for alpha_z in mle["alpha_z"].values:
+        rate = gradients["growth_rate_mean"].sel(N=N, alpha_z=alpha_z)
+        exponent = mle["mle"].sel(N=N, alpha_z=alpha_z)
+        gains = [float(g) for g in rate["g_h"].values
+                 if (rate.sel(g_h=g).notnull() & exponent.sel(g_h=g).notnull()).sum() >= 2]
+        if not gains:
+            continue
+        differences, errors = [], []
+        for gain in gains:
+            paired = (rate.sel(g_h=gain) - exponent.sel(g_h=gain)).dropna("seed")
+            mean, error = _seed_mean(paired)
+            differences.append(float(mean))
+            errors.append(float(error))
+        worst = int(np.argmax(np.abs(differences) / np.maximum(errors, 1e-300)))
+        claims.append(
+            Claim(
+                id="C9.growth",
+                title=(
+                    f"alpha_z={alpha_z:g}, N={N}: backward growth rate of gradients equals the "
+                    f"maximal Lyapunov exponent of the same networks at g_h={gains} "
+                    f"(largest |rate - MLE| {max(np.abs(differences)):.3g}; worst case "
+                    f"g_h={gains[worst]:g})"
+                ),
+                measured=differences[worst],
+                expected=0.0,
+                tolerance=n_sigma * errors[worst],
+                passed=bool(all(abs(d) <= n_sigma * e for d, e in zip(differences, errors))),
+                figure=figure,
+                dataset=datasets,
+            )
+        )
+    at_gain = gradients["growth_rate_mean"].sel(N=N, g_h=g_h).dropna("alpha_z", how="all")
+    alphas = np.sort(at_gain["alpha_z"].values)
+    if alphas.size >= 2 and alphas[0] == 0.0:
+        means, errors = _seed_mean(abs(at_gain.sel(alpha_z=[alphas[0], alphas[-1]])))
+        end_error = float(np.hypot(*errors))
+        claims.append(
+            Claim(
+                id="C9.alive",
+                title=(
+                    f"g_h={g_h:g}, N={N}: |backward growth rate| of gradients at "
+                    f"alpha_z={alphas[-1]:g} is smaller than at alpha_z=0 (gradients neither "
+                    "explode nor vanish)"
+                ),
+                measured=[float(m) for m in means],
+                expected="last < first - tolerance",
+                tolerance=n_sigma * end_error,
+                passed=bool(means[1] < means[0] - n_sigma * end_error),
+                figure=figure,
+                dataset=datasets,
+            )
+        )
+    return claims
+
+
 def slow_exponent_claims(
     spectra: xr.Dataset, eps: float, n_sigma: float, figure: str, datasets: str
 ) -> list[Claim]:
@@ -480,6 +609,23 @@ def _half_difference(blocks: xr.DataArray) -> tuple[float, float]:
     return float(difference.mean("seed")), float(np.sqrt(variance.sum("seed")) / n_seeds)
 
 
+def _dmft_exponent(theory: xr.Dataset, sampled: xr.Dataset | None, g_h: float,
+                   alpha_z: float) -> tuple[float, float]:
+    """DMFT maximal exponent and its standard error at (g_h, alpha_z): the exact frozen-gate
+    line at alpha_z = 0, else the mean over noise seeds of the tangent DMFT (error: their
+    spread, which includes the noise of the sampled base solutions)."""
+    if float(alpha_z) == 0.0:
+        line = theory.sel(alpha_z=0.0) if "alpha_z" in theory.dims else theory
+        if float(line["alpha_z"]) != 0.0:
+            raise ValueError("the frozen-gate DMFT dataset is not at alpha_z=0")
+        return float(line["max_lyapunov"].sel(g_h=g_h)), 0.0
+    if sampled is None or alpha_z not in sampled["alpha_z"].values or g_h not in sampled["g_h"].values:
+        raise ValueError(f"the DMFT dataset has no maximal exponent at alpha_z={alpha_z:g}, g_h={g_h:g}")
+    seeds = sampled["max_lyapunov"].sel(g_h=g_h, alpha_z=alpha_z).dropna("noise_seed")
+    mean, error = _seed_mean(seeds.rename(noise_seed="seed"))
+    return float(mean), float(error)
+
+
 def dmft_mle_claims(
     mle: xr.Dataset,
     theory: xr.Dataset,
@@ -488,6 +634,7 @@ def dmft_mle_claims(
     n_sigma: float,
     figure: str,
     datasets: str,
+    sampled: xr.Dataset | None = None,
 ) -> list[Claim]:
     """C6: the network maximal exponent, extrapolated in 1/N, equals the DMFT one.
 
@@ -501,20 +648,13 @@ def dmft_mle_claims(
       errors from the block-to-block scatter within each run (:func:`_half_difference`;
       finite networks at large alpha_z drift toward frozen states, SPEC section 4).
 
-    `theory` has max_lyapunov over (alpha_z, g_h) or over g_h at a single scalar alpha_z.
+    `theory` is the frozen-gate line (max_lyapunov over g_h at alpha_z = 0); `sampled`
+    the tangent-DMFT exponents over (g_h, alpha_z, noise_seed) for alpha_z > 0
+    (:func:`_dmft_exponent`).
     """
     claims = []
     for alpha_z in alpha_z_values:
-        if "alpha_z" in theory.dims:
-            line = theory.sel(alpha_z=alpha_z)
-        elif float(theory["alpha_z"]) == float(alpha_z):
-            line = theory
-        else:
-            raise ValueError(f"the DMFT dataset has no maximal exponent at alpha_z={alpha_z}")
-        expected = float(line["max_lyapunov"].sel(g_h=g_h))
-        expected_error = (
-            float(line["max_lyapunov_error"].sel(g_h=g_h)) if "max_lyapunov_error" in line else 0.0
-        )
+        expected, expected_error = _dmft_exponent(theory, sampled, g_h, alpha_z)
         point = mle.sel(g_h=g_h, alpha_z=alpha_z)
         value, error, sizes = _richardson(point["mle"])
         tolerance = n_sigma * math.hypot(error, expected_error)

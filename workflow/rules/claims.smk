@@ -14,11 +14,15 @@ rule claims:
         dmft=f"{DATASETS}/dmft.nc" if DMFT_ENABLED else [],
         dmft_reference=f"{DATASETS}/dmft_deterministic.nc" if DMFT_REFERENCE else [],
         spectra=f"{DATASETS}/spectra.nc" if SPECTRA_ENABLED else [],
+        memory_pulse=f"{DATASETS}/memory_pulse.nc" if MEMORY_ENABLED else [],
+        memory_reset=f"{DATASETS}/memory_reset.nc" if MEMORY_ENABLED else [],
         lyapunov_spectrum=(
             f"{DATASETS}/lyapunov_spectrum.nc" if LYAPUNOV_ENABLED else []
         ),
         lyapunov_mle=f"{DATASETS}/lyapunov_mle.nc" if LYAPUNOV_ENABLED else [],
         lyapunov_theory=f"{DATASETS}/lyapunov_theory.nc" if LYAPUNOV_ENABLED else [],
+        gradients=f"{DATASETS}/gradients.nc" if GRADIENTS_ENABLED else [],
+        dmft_mle=f"{DATASETS}/dmft_mle.nc" if DMFT_MLE_ENABLED else [],
         library=library("claims", "dmft/classical", "correlation"),
     output:
         json=CLAIMS_JSON,
@@ -40,8 +44,10 @@ rule claims:
             "classical": f"{FIGURES}/classical_limit.png",
             "dmft": f"{FIGURES}/dmft_vs_network.png",
             "spectra": f"{FIGURES}/jacobian_spectra.png",
+            "memory": f"{FIGURES}/memory.png",
             "lyapunov_spectra": f"{FIGURES}/lyapunov_spectra.png",
             "max_lyapunov": f"{FIGURES}/max_lyapunov.png",
+            "gradients": f"{FIGURES}/gradients.png",
         },
         dmft_alpha_z=DMFT["claim_alpha_z"],
         dmft_lag_factor=DMFT["claim_lag_factor"],

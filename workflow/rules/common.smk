@@ -125,6 +125,15 @@ def cross_key_errors(config):
                 f"config key 'lyapunov.mle.claim_alpha_z' has values {extra} missing "
                 "from 'lyapunov.mle.alpha_z'"
             )
+        gated_claims = [a for a in mle["claim_alpha_z"] if float(a) != 0.0]
+        if gated_claims and float(mle["claim_g_h"]) not in [
+            float(g) for g in lyapunov["dmft"]["g_h"]
+        ]:
+            messages.append(
+                f"config key 'lyapunov.mle.claim_alpha_z' has values {gated_claims} > 0: "
+                f"'lyapunov.dmft.g_h' = {lyapunov['dmft']['g_h']!r} must contain "
+                f"'lyapunov.mle.claim_g_h' = {mle['claim_g_h']!r}"
+            )
         steps = lyapunov["qr_interval"] / lyapunov["dt"]
         if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
             messages.append(
@@ -304,6 +313,80 @@ def spectra_resources(N):
     return int(mem_mb), int(10 + 2 * flops / 2e9 / 60)
 
 
+# ---- memory protocols -----------------------------------------------------------------------
+
+MEMORY = config["memory"]
+MEMORY_ENABLED = MEMORY["enabled"]
+MEMORY_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {"alpha_z": round(float(a), 6), "seed": int(s)}
+            for a in MEMORY["alpha_z"]
+            for s in MEMORY["seeds"]
+        ],
+        columns=["alpha_z", "seed"],
+    )
+)
+MEMORY_COMMON = {
+    key: MEMORY[key]
+    for key in (
+        "amplitude",
+        "pulse_duration",
+        "t_burn",
+        "dt",
+        "n_states",
+        "n_directions",
+    )
+}
+MEMORY_SETTINGS = {
+    "pulse": MEMORY_COMMON | {"t_max": MEMORY["t_max"]},
+    "train": MEMORY_COMMON | {"n_pulses": MEMORY["n_pulses"], "gap": MEMORY["gap"]},
+    "reset": MEMORY_COMMON
+    | {
+        key: MEMORY[key]
+        for key in ("reset_drive", "reset_duration", "t_hold", "t_after")
+    }
+    | {"n_sigma": config["claims"]["n_sigma"]},
+}
+
+
+MEMORY_LARGEST_ALPHA = round(max(float(a) for a in MEMORY["alpha_z"]), 6)
+
+
+def memory_points(protocol):
+    """Sweep points of a protocol: the reset only at the largest alpha_z."""
+    table = MEMORY_SWEEP.dataframe
+    if protocol == "reset":
+        table = table[table["alpha_z"] == MEMORY_LARGEST_ALPHA]
+    return [
+        MEMORY_SWEEP.wildcard_pattern.format(**row) for row in table.to_dict("records")
+    ]
+
+
+def memory_resources(protocol):
+    """(mem_mb, runtime in minutes): 2 x n_states x n_directions network copies (x2 for
+    the reset's controls) integrated together, ~4 GEMMs of N x N by N x copies per step.
+    """
+    copies = (
+        2
+        * MEMORY["n_states"]
+        * MEMORY["n_directions"]
+        * (2 if protocol == "reset" else 1)
+    )
+    duration = {
+        "pulse": MEMORY["pulse_duration"] + MEMORY["t_max"],
+        "train": MEMORY["n_pulses"] * (MEMORY["pulse_duration"] + MEMORY["gap"]),
+        "reset": MEMORY["pulse_duration"]
+        + MEMORY["t_hold"]
+        + MEMORY["reset_duration"]
+        + MEMORY["t_after"],
+    }[protocol]
+    steps = (MEMORY["t_burn"] + duration) / MEMORY["dt"]
+    flops = steps * 4 * 3 * 2 * MEMORY["N"] ** 2 * copies
+    mem_mb = 500 + 2 * 8 * (3 * MEMORY["N"] ** 2 + 20 * 3 * MEMORY["N"] * copies) / 1e6
+    return int(mem_mb), int(10 + 2 * flops / 2e9 / 60)
+
+
 # ---- Lyapunov exponents ------------------------------------------------------------------------
 
 LYAPUNOV = config["lyapunov"]
@@ -351,6 +434,25 @@ def _mle_table():
 MLE_SWEEP = Paramspace(_mle_table())
 
 
+DMFT_MLE_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {
+                "g_h": round(float(g_h), 6),
+                "alpha_z": round(float(a), 6),
+                "noise_seed": int(s),
+            }
+            for g_h in LYAPUNOV["dmft"]["g_h"]
+            for a in LYAPUNOV["mle"]["alpha_z"]
+            if float(a) != 0.0
+            for s in LYAPUNOV["dmft"]["noise_seeds"]
+        ],
+        columns=["g_h", "alpha_z", "noise_seed"],
+    )
+)
+DMFT_MLE_ENABLED = LYAPUNOV_ENABLED and len(DMFT_MLE_SWEEP.dataframe) > 0
+
+
 def lyapunov_resources(N, n_exponents):
     """(mem_mb, runtime in minutes) of one Lyapunov job, with a factor-2 margin.
 
@@ -369,6 +471,42 @@ def lyapunov_resources(N, n_exponents):
 SPECTRUM_MEM_MB, SPECTRUM_RUNTIME = lyapunov_resources(
     LYAPUNOV["spectrum"]["N"], 3 * LYAPUNOV["spectrum"]["N"]
 )
+
+
+# ---- gradients ----------------------------------------------------------------------------------
+
+GRADIENTS = config["gradients"]
+GRADIENTS_ENABLED = GRADIENTS["enabled"] and LYAPUNOV_ENABLED
+
+
+def _gradient_table():
+    """The N-sweep rows of the MLE sweep plus extra alpha_z at the claim gain."""
+    mle = LYAPUNOV["mle"]
+    rows = {
+        (int(mle["N"]), round(float(g_h), 6), round(float(a), 6), int(s))
+        for g_h, alphas in (
+            *((g, mle["alpha_z"]) for g in mle["g_h"]),
+            (mle["claim_g_h"], GRADIENTS["extra_alpha_z"]),
+        )
+        for a in alphas
+        for s in mle["seeds"]
+    }
+    return pd.DataFrame(sorted(rows), columns=["N", "g_h", "alpha_z", "seed"])
+
+
+GRADIENT_SWEEP = Paramspace(_gradient_table())
+GRADIENT_RUN = {
+    key: GRADIENTS[key] for key in ("t_burn", "horizon", "dt", "trials", "fit_skip")
+}
+
+
+def gradient_resources(N):
+    """(mem_mb, runtime in minutes): forward + discrete adjoint (~3.5 forward passes) of
+    `trials` batched trajectories, checkpointed; a factor-2 margin."""
+    steps = (GRADIENTS["t_burn"] + 3.5 * GRADIENTS["horizon"]) / GRADIENTS["dt"]
+    flops = steps * 4 * 3 * 2 * N * N * GRADIENTS["trials"]
+    mem_mb = 500 + 2 * 8 * (6 * N * N) / 1e6
+    return int(mem_mb), int(10 + 2 * flops / 2e9 / 60)
 
 
 def final_outputs():
@@ -392,14 +530,22 @@ def final_outputs():
             f"{DATASETS}/spectra_fixed_point.nc",
             *figure_files("jacobian_spectra"),
         ]
+    if MEMORY_ENABLED:
+        outputs += [
+            *(f"{DATASETS}/memory_{protocol}.nc" for protocol in MEMORY_SETTINGS),
+            *figure_files("memory"),
+        ]
     if LYAPUNOV_ENABLED:
         outputs += [
             f"{DATASETS}/lyapunov_spectrum.nc",
             f"{DATASETS}/lyapunov_mle.nc",
             f"{DATASETS}/lyapunov_theory.nc",
+            *([f"{DATASETS}/dmft_mle.nc"] if DMFT_MLE_ENABLED else []),
             *figure_files("lyapunov_spectra"),
             *figure_files("max_lyapunov"),
         ]
+    if GRADIENTS_ENABLED:
+        outputs += [f"{DATASETS}/gradients.nc", *figure_files("gradients")]
     if config["claims"]["fail_on_violation"]:
         outputs.append(CLAIMS_VERIFIED)
     return outputs

@@ -7,6 +7,8 @@ localrules:
     figure_dmft_vs_network,
     figure_lyapunov_spectra,
     figure_jacobian_spectra,
+    figure_memory,
+    figure_gradients,
     figure_max_lyapunov,
 
 
@@ -127,7 +129,8 @@ rule figure_max_lyapunov:
             f"{DATASETS}/lyapunov_mle.nc",
             f"{DATASETS}/lyapunov_theory.nc",
             f"{DATASETS}/simulate.nc",
-        ],
+        ]
+        + ([f"{DATASETS}/dmft_mle.nc"] if DMFT_MLE_ENABLED else []),
         library=library("figures/max_lyapunov", "figures/style"),
     output:
         report(
@@ -175,5 +178,64 @@ rule figure_jacobian_spectra:
     params:
         figure="jacobian_spectra",
         options={"claim_eps": SPECTRA["claim_eps"]},
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_memory:
+    """Claim C4: the update gate holds part of a pulse, integrates a train; reset erases it."""
+    input:
+        datasets=[f"{DATASETS}/memory_{protocol}.nc" for protocol in MEMORY_SETTINGS],
+        library=library("figures/memory", "figures/style"),
+    output:
+        report(
+            figure_files("memory"),
+            caption="../report/memory.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/memory.log",
+    benchmark:
+        f"{BENCH}/figures/memory.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="memory",
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_gradients:
+    """Claim C9: gradient norms backwards in time grow at the maximal Lyapunov exponent."""
+    input:
+        datasets=[
+            f"{DATASETS}/gradients.nc",
+            f"{DATASETS}/lyapunov_mle.nc",
+            f"{DATASETS}/lyapunov_theory.nc",
+        ],
+        library=library("figures/gradients", "figures/style"),
+    output:
+        report(
+            figure_files("gradients"),
+            caption="../report/gradients.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/gradients.log",
+    benchmark:
+        f"{BENCH}/figures/gradients.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="gradients",
+        options={"claim_g_h": LYAPUNOV["mle"]["claim_g_h"]},
     script:
         "../scripts/figure.py"

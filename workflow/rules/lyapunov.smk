@@ -152,3 +152,65 @@ rule lyapunov_theory:
         spacing=0.1,
     script:
         "../scripts/lyapunov_theory.py"
+
+
+rule dmft_max_lyapunov:
+    """The tangent-DMFT maximal exponent at one gated point and noise seed."""
+    input:
+        library(
+            "params",
+            "nonlinearity",
+            "gaussian",
+            "correlation",
+            "dmft/tangent",
+            "dmft/stationary",
+            "dmft/deterministic",
+            "dmft/circle",
+            "dmft/single_site",
+            "dmft/anderson",
+        ),
+    output:
+        f"{RESULTS}/lyapunov/dmft/{DMFT_MLE_SWEEP.wildcard_pattern}.nc",
+    log:
+        f"{LOGS}/lyapunov/dmft/{DMFT_MLE_SWEEP.wildcard_pattern}.log",
+    benchmark:
+        f"{BENCH}/lyapunov/dmft/{DMFT_MLE_SWEEP.wildcard_pattern}.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=DMFT_MEM_MB,
+        runtime=2 * DMFT_RUNTIME,
+    params:
+        model=lambda wildcards: {
+            **SIM["model"],
+            "g_h": DMFT_MLE_SWEEP.instance(wildcards)["g_h"],
+            "alpha_z": DMFT_MLE_SWEEP.instance(wildcards)["alpha_z"],
+        },
+        noise_seed=lambda wildcards: DMFT_MLE_SWEEP.instance(wildcards)["noise_seed"],
+        solver={key: LYAPUNOV["dmft"][key] for key in ("n_paths", "dt", "n_points")},
+    script:
+        "../scripts/dmft_max_lyapunov.py"
+
+
+rule merge_dmft_max_lyapunov:
+    """All tangent-DMFT exponents in one dataset (dims g_h, alpha_z, noise_seed)."""
+    input:
+        expand(
+            f"{RESULTS}/lyapunov/dmft/{{point}}.nc",
+            point=DMFT_MLE_SWEEP.instance_patterns,
+        ),
+    output:
+        f"{DATASETS}/dmft_mle.nc",
+    log:
+        f"{LOGS}/merge/dmft_mle.log",
+    benchmark:
+        f"{BENCH}/merge/dmft_mle.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/merge.py"

@@ -4,6 +4,8 @@ from gatedrnn.claims import (
     classical_limit_claims,
     dmft_claims,
     dmft_mle_claims,
+    gradient_claims,
+    memory_claims,
     mle_crossing_claims,
     near_zero_eigenvalue_claims,
     sampler_claims,
@@ -59,6 +61,15 @@ if snakemake.input.spectra:
     claims += near_zero_eigenvalue_claims(
         spectra, snakemake.params.spectra_eps, n_sigma, figures["spectra"], spectra_path
     )
+if snakemake.input.memory_pulse:
+    pulse_path, reset_path = snakemake.input.memory_pulse, snakemake.input.memory_reset
+    claims += memory_claims(
+        read_dataset(pulse_path),
+        read_dataset(reset_path),
+        n_sigma,
+        figures["memory"],
+        f"{pulse_path}, {reset_path}",
+    )
 if snakemake.input.lyapunov_spectrum:
     spectrum_path = snakemake.input.lyapunov_spectrum
     claims += slow_exponent_claims(
@@ -73,6 +84,7 @@ if snakemake.input.lyapunov_mle:
     theory_path = snakemake.input.lyapunov_theory
     mle = read_dataset(mle_path)
     claims += mle_crossing_claims(mle, n_sigma, figures["max_lyapunov"], mle_path)
+    sampled_path = snakemake.input.dmft_mle
     claims += dmft_mle_claims(
         mle,
         read_dataset(theory_path),
@@ -80,6 +92,17 @@ if snakemake.input.lyapunov_mle:
         snakemake.params.mle_alpha_z,
         n_sigma,
         figures["max_lyapunov"],
-        f"{mle_path}, {theory_path}",
+        ", ".join(path for path in (mle_path, theory_path, sampled_path) if path),
+        read_dataset(sampled_path) if sampled_path else None,
+    )
+if snakemake.input.gradients:
+    gradients_path = snakemake.input.gradients
+    claims += gradient_claims(
+        read_dataset(gradients_path),
+        mle,
+        snakemake.params.mle_g_h,
+        n_sigma,
+        figures["gradients"],
+        f"{gradients_path}, {mle_path}",
     )
 write_claims(claims, snakemake.output.json, snakemake.output.table)

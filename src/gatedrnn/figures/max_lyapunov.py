@@ -10,7 +10,8 @@ from .style import apply_style, palette, plt
 __all__ = ["max_lyapunov_figure"]
 
 
-def max_lyapunov_figure(mle: xr.Dataset, theory: xr.Dataset, simulations: xr.Dataset | None = None):
+def max_lyapunov_figure(mle: xr.Dataset, theory: xr.Dataset, simulations: xr.Dataset | None = None,
+                        sampled: xr.Dataset | None = None):
     """MLE against g_h, its trend with N, and MLE against the inverse relaxation time.
 
     Parameters
@@ -21,6 +22,8 @@ def max_lyapunov_figure(mle: xr.Dataset, theory: xr.Dataset, simulations: xr.Dat
         ``alpha_z`` dimension add DMFT points for gated cases.
     simulations : Dataset of the simulation sweep (tau_relax over g_h, alpha_z, seed, trial),
         optional: gives network relaxation times for the third panel.
+    sampled : Dataset of tangent-DMFT exponents (dims g_h, alpha_z, noise_seed), optional:
+        DMFT points (mean ± standard error over noise seeds) for gated networks.
 
     Returns
     -------
@@ -42,6 +45,13 @@ def max_lyapunov_figure(mle: xr.Dataset, theory: xr.Dataset, simulations: xr.Dat
         mean, error = _mean_error(per_network)
         axis_gain.errorbar(per_network["g_h"], mean, yerr=error, fmt="o", ms=4, capsize=3,
                            color=colours[alpha_z], label=rf"network $\alpha_z$ = {alpha_z:g}")
+    if sampled is not None:
+        for alpha_z in sampled["alpha_z"].values:
+            seeds = sampled["max_lyapunov"].sel(alpha_z=alpha_z)
+            mean, error = _mean_error(seeds.rename(noise_seed="seed"))
+            axis_gain.errorbar(sampled["g_h"].values, mean, yerr=error, fmt="*", ms=10,
+                               capsize=3, color=colours.get(alpha_z, "k"), mec="k",
+                               label=rf"DMFT, $\alpha_z$ = {alpha_z:g}")
     axis_gain.axhline(0, color="grey", lw=0.6)
     axis_gain.set_xlabel(r"$g_h$")
     axis_gain.set_ylabel(r"$\lambda_{max}$ ($1/\tau_h$)")
@@ -63,6 +73,13 @@ def max_lyapunov_figure(mle: xr.Dataset, theory: xr.Dataset, simulations: xr.Dat
                            color=colours[alpha_z], ls="--", lw=0.8)
     axis_size.scatter([0.0], [float(frozen["max_lyapunov"].sel(g_h=g_claim))], marker="*",
                       s=80, color="k", zorder=3, label=r"DMFT, $\alpha_z$ = 0")
+    if sampled is not None and g_claim in sampled["g_h"].values:
+        for alpha_z in sampled["alpha_z"].values:
+            seeds = sampled["max_lyapunov"].sel(g_h=g_claim, alpha_z=alpha_z)
+            mean, error = _mean_error(seeds.rename(noise_seed="seed"))
+            axis_size.errorbar([0.0], [mean], yerr=[error], fmt="*", ms=10, capsize=3,
+                               color=colours.get(alpha_z, "k"), mec="k",
+                               label=rf"DMFT, $\alpha_z$ = {alpha_z:g}")
     axis_size.set_xlim(left=-0.05 * axis_size.get_xlim()[1])
     axis_size.set_xlabel(r"$1/N$")
     axis_size.set_ylabel(r"$\lambda_{max}$ ($1/\tau_h$)")

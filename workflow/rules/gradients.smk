@@ -1,0 +1,63 @@
+"""Gradients backwards in time (claim C9): adjoint norms on the Lyapunov sweep's networks."""
+
+
+rule gradient_growth:
+    """Adjoint norm of a random readout backwards in time, and its growth rate."""
+    input:
+        library(
+            "params",
+            "nonlinearity",
+            "inputs",
+            "network",
+            "integrate",
+            "simulate",
+            "gradients",
+            "gradient_growth",
+        ),
+    output:
+        f"{RESULTS}/gradients/{GRADIENT_SWEEP.wildcard_pattern}.nc",
+    log:
+        f"{LOGS}/gradients/{GRADIENT_SWEEP.wildcard_pattern}.log",
+    benchmark:
+        f"{BENCH}/gradients/{GRADIENT_SWEEP.wildcard_pattern}.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: gradient_resources(int(wildcards.N))[0],
+        runtime=lambda wildcards: gradient_resources(int(wildcards.N))[1],
+    params:
+        model=lambda wildcards: {
+            **SIM["model"],
+            "g_h": GRADIENT_SWEEP.instance(wildcards)["g_h"],
+            "alpha_z": GRADIENT_SWEEP.instance(wildcards)["alpha_z"],
+        },
+        N=lambda wildcards: int(wildcards.N),
+        seed=lambda wildcards: GRADIENT_SWEEP.instance(wildcards)["seed"],
+        settings=GRADIENT_RUN,
+        sweep_dims=["N", "g_h", "alpha_z", "seed"],
+    script:
+        "../scripts/gradients.py"
+
+
+rule merge_gradients:
+    """All gradient-norm histories in one dataset (dims N, g_h, alpha_z, seed, ...)."""
+    input:
+        expand(
+            f"{RESULTS}/gradients/{{point}}.nc",
+            point=GRADIENT_SWEEP.instance_patterns,
+        ),
+    output:
+        f"{DATASETS}/gradients.nc",
+    log:
+        f"{LOGS}/merge/gradients.log",
+    benchmark:
+        f"{BENCH}/merge/gradients.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/merge.py"
