@@ -1,5 +1,6 @@
 """Dynamical mean-field theory of the gated RNN (SPEC §2, §4, §6)."""
 
+from .adjoint import adjoint_growth_rate
 from .classical import scs_variance
 from .deterministic import ConvergenceWarning, stationary_deterministic
 from .schrodinger import classical_max_lyapunov
@@ -16,4 +17,5 @@ __all__ = [
     "ConvergenceWarning",
     "classical_max_lyapunov",
     "max_lyapunov",
+    "adjoint_growth_rate",
 ]
