@@ -21,13 +21,11 @@ Measured (one core of a shared 2-core machine, defaults unless stated):
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from gatedrnn import GatedRNN, Network
 from gatedrnn.dmft import ConvergenceWarning, classical_max_lyapunov, stationary
@@ -36,21 +34,21 @@ from gatedrnn.dmft.circle import Circle
 from gatedrnn.dmft.schrodinger import _scs_ground_state
 from gatedrnn.dmft.tangent import max_lyapunov
 from gatedrnn.gradients import vector_jacobian_apply
-from gatedrnn.io import check_dataset, read_dataset, write_dataset
 
-LEVEL = 1e-3
-#: Batches of the default error estimate (n_error_blocks).
-BLOCKS = 10
+from dmft_helpers import (
+    NON_CONVERGING,
+    QUIESCENT_CASES,
+    check_growth_dataset,
+    impossible_inputs,
+    t_bound,
+)
+
 #: Frozen-gate points: alpha = beta = 0 (the SCS network at g = 2, time stretched by 2) and
 #: one with biased gates (g = 3 sigma_r(0) = 1.87, time stretched by 1 / sigma_z(0) = 3.7).
 FROZEN = {
     "symmetric": GatedRNN(g_h=4.0),
     "biased": GatedRNN(g_h=3.0, beta_z=1.0, beta_r=-0.5),
 }
-
-
-def t_bound(dof: int = BLOCKS - 1) -> float:
-    return float(stats.t.ppf(1 - LEVEL / 2, dof))
 
 
 @pytest.fixture(scope="module")
@@ -181,15 +179,7 @@ def test_output_gate_rate_equals_the_tangent_exponent():
 # --- quiescent state -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "params, expected",
-    [
-        (GatedRNN(g_h=1.5), 0.5 * (1.5 * 0.5 - 1.0)),  # -sigma_z(0) (1 - g_h sigma_r(0))
-        (GatedRNN(g_h=1.5, alpha_r=1.0, g_r=2.0), -0.125),  # alpha_r does not enter at 0
-        (GatedRNN(g_h=1.5, tau_z=10.0), -0.1),  # the slow z block, eigenvalue -1/tau_z
-        (GatedRNN(g_h=1.5, alpha_z=2.0), -0.125),  # sampled base: collapses onto C_h = 0
-    ],
-)
+@pytest.mark.parametrize("params, expected", QUIESCENT_CASES)
 def test_quiescent_state_has_the_zero_fixed_point_rate(params, expected):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # a stable zero state is no failure
@@ -233,44 +223,13 @@ def test_quiescent_slow_gate_mode_matches_a_finite_network():
 
 def test_dataset_contract_and_round_trip(frozen_gates, tmp_path):
     ds = frozen_gates["symmetric"]
-    for name, var in {**ds.data_vars, **ds.coords}.items():
-        assert "long_name" in var.attrs and "units" in var.attrs, name
-    assert ds.growth_rate.attrs["units"] == "1/tau_h"
+    kernels = ("kernel_h_field", "kernel_gate_field")
+    back = check_growth_dataset(ds, "growth_rate", kernels, tmp_path / "adjoint.nc")
     assert ds.lag.attrs["units"] == "tau_h"
-    assert float(ds.g_h) == 4.0 and float(ds.alpha_z) == 0.0
-    settings = json.loads(ds.attrs["settings"])
-    assert settings["n_paths"] == 500 and settings["base_method"] == "deterministic"
-    assert abs(float(ds.secant_log_mu[-1])) <= settings["mu_tol"]
-    assert set(np.unique(ds.history_phase.values)) == {0, 1}
-    assert ds.sizes["fresh"] == settings["n_fresh"]
-    assert float(ds.kernel_h_field[0] + ds.kernel_gate_field[0]) == pytest.approx(1.0)
-    check_dataset(ds)
-    back = read_dataset(write_dataset(ds, tmp_path / "adjoint.nc"))
-    assert float(back.growth_rate) == float(ds.growth_rate)
     np.testing.assert_array_equal(back.C_a_h.values, ds.C_a_h.values)
 
 
-@pytest.mark.parametrize(
-    "options, name",
-    [
-        (dict(n_paths=1), "n_paths"),
-        (dict(n_paths=2.5), "n_paths"),
-        (dict(dt=0.0), "dt"),
-        (dict(dt=float("nan")), "dt"),
-        (dict(n_points=15), "n_points"),
-        (dict(n_points=101), "n_points"),
-        (dict(seed=-1), "seed"),
-        (dict(mu_tol=0.0), "mu_tol"),
-        (dict(kernel_tol=-1.0), "kernel_tol"),
-        (dict(kappa_guess=0.0), "kappa_guess"),
-        (dict(max_power_iter=0), "max_power_iter"),
-        (dict(max_secant=1), "max_secant"),
-        (dict(history=-1), "history"),
-        (dict(n_fresh=5, n_discard=2, n_error_blocks=4), "n_fresh"),
-        (dict(n_error_blocks=1), "n_error_blocks"),
-        (dict(base="not a dataset"), "base"),
-    ],
-)
+@pytest.mark.parametrize("options, name", impossible_inputs("kappa_guess"))
 def test_rejects_impossible_inputs(options, name):
     with pytest.raises(ValueError, match=name):
         adjoint_growth_rate(GatedRNN(g_h=4.0), **options)
@@ -286,17 +245,7 @@ def test_rejects_other_params_and_bases_of_other_parameters():
 
 def test_non_convergence_warns_and_is_flagged():
     with pytest.warns(ConvergenceWarning, match="secant"):
-        ds = adjoint_growth_rate(
-            GatedRNN.classical(2.0),
-            n_paths=50,
-            n_points=1024,
-            mu_tol=1e-12,
-            max_secant=2,
-            max_power_iter=3,
-            n_fresh=4,
-            n_discard=0,
-            n_error_blocks=2,
-        )
+        ds = adjoint_growth_rate(GatedRNN.classical(2.0), **NON_CONVERGING)
     assert int(ds.converged) == 0
     assert np.isfinite(float(ds.growth_rate))
 

@@ -20,7 +20,6 @@ Finite networks (twin-trajectory MLE, t_max = 600 after a burn-in of 200, dt = 0
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 
@@ -33,10 +32,17 @@ from gatedrnn import GatedRNN, Network
 from gatedrnn.dmft import ConvergenceWarning, classical_max_lyapunov, stationary
 from gatedrnn.dmft.circle import Circle
 from gatedrnn.dmft.tangent import _step_weights, _TangentMap, max_lyapunov, periodic_linear
-from gatedrnn.io import check_dataset, read_dataset, write_dataset
 from gatedrnn.lyapunov import max_exponent_twin
 
-LEVEL = 1e-3
+from dmft_helpers import (
+    LEVEL,
+    NON_CONVERGING,
+    QUIESCENT_CASES,
+    check_growth_dataset,
+    impossible_inputs,
+    t_bound,
+)
+
 #: Seed-to-seed standard deviation of max_lyapunov at g_h = 4, alpha_z = 2 that the reported
 #: error leaves out: it comes from the sampled base solution (measured 0.0448 and 0.0476 for
 #: seeds 0 and 1, reported errors 0.0007 each; relaxation times 27.1 and 25.3).
@@ -45,12 +51,6 @@ BASE_SPREAD_G4_AZ2 = 0.002
 #: alpha_z = 2 beyond the within-run error: seeds 1 and 2 gave 0.0472 +- 0.0027 and
 #: 0.0376 +- 0.0031, so sqrt((0.0096^2 / 2) - 0.0029^2) = 0.006.
 NETWORK_SPREAD_G4_AZ2_N1000 = 0.006
-#: Batches of the default error estimate (n_error_blocks).
-BLOCKS = 10
-
-
-def t_bound(dof: int = BLOCKS - 1) -> float:
-    return float(stats.t.ppf(1 - LEVEL / 2, dof))
 
 
 @pytest.fixture(scope="module")
@@ -136,15 +136,7 @@ def test_saturated_gates_give_the_scs_exponent():
     assert error < 0.03 * exact
 
 
-@pytest.mark.parametrize(
-    "params, expected",
-    [
-        (GatedRNN(g_h=1.5), 0.5 * (1.5 * 0.5 - 1.0)),  # -sigma_z(0) (1 - g_h sigma_r(0))
-        (GatedRNN(g_h=1.5, alpha_r=1.0, g_r=2.0), -0.125),  # alpha_r does not enter at 0
-        (GatedRNN(g_h=1.5, tau_z=10.0), -0.1),  # the slow z block, eigenvalue -1/tau_z
-        (GatedRNN(g_h=1.5, alpha_z=2.0), -0.125),  # sampled base: collapses onto C_h = 0
-    ],
-)
+@pytest.mark.parametrize("params, expected", QUIESCENT_CASES)
 def test_quiescent_state_has_the_zero_fixed_point_exponent(params, expected):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # a stable zero state is no failure
@@ -201,42 +193,11 @@ def test_update_gate_term_changes_the_growth_rate():
 
 
 def test_dataset_contract_and_round_trip(frozen_gates, tmp_path):
-    ds = frozen_gates
-    for name, var in {**ds.data_vars, **ds.coords}.items():
-        assert "long_name" in var.attrs and "units" in var.attrs, name
-    assert ds.max_lyapunov.attrs["units"] == "1/tau_h"
-    assert float(ds.g_h) == 4.0 and float(ds.alpha_z) == 0.0
-    settings = json.loads(ds.attrs["settings"])
-    assert settings["n_paths"] == 500 and settings["base_method"] == "deterministic"
-    # the secant ended on |log mu| <= mu_tol; the history marks the two phases
-    assert abs(float(ds.secant_log_mu[-1])) <= settings["mu_tol"]
-    assert set(np.unique(ds.history_phase.values)) == {0, 1}
-    assert ds.sizes["fresh"] == settings["n_fresh"]
-    # the tangent kernels are normalised covariances
-    assert float(ds.kernel_phi_prime_u[0] + ds.kernel_h_source[0]) == pytest.approx(1.0)
-    check_dataset(ds)
-    back = read_dataset(write_dataset(ds, tmp_path / "mle.nc"))
-    assert float(back.max_lyapunov) == float(ds.max_lyapunov)
+    kernels = ("kernel_phi_prime_u", "kernel_h_source")
+    check_growth_dataset(frozen_gates, "max_lyapunov", kernels, tmp_path / "mle.nc")
 
 
-@pytest.mark.parametrize(
-    "options, name",
-    [
-        (dict(n_paths=1), "n_paths"),
-        (dict(n_paths=2.5), "n_paths"),
-        (dict(dt=0.0), "dt"),
-        (dict(dt=float("nan")), "dt"),
-        (dict(n_points=15), "n_points"),
-        (dict(seed=-1), "seed"),
-        (dict(mu_tol=0.0), "mu_tol"),
-        (dict(kernel_tol=-1.0), "kernel_tol"),
-        (dict(lambda_guess=0.0), "lambda_guess"),
-        (dict(max_secant=1), "max_secant"),
-        (dict(n_fresh=5, n_discard=2, n_error_blocks=4), "n_fresh"),
-        (dict(n_error_blocks=1), "n_error_blocks"),
-        (dict(base="not a dataset"), "base"),
-    ],
-)
+@pytest.mark.parametrize("options, name", impossible_inputs("lambda_guess"))
 def test_rejects_impossible_inputs(options, name):
     with pytest.raises(ValueError, match=name):
         max_lyapunov(GatedRNN(g_h=4.0), **options)
@@ -250,17 +211,7 @@ def test_rejects_a_base_solution_of_other_parameters():
 
 def test_non_convergence_warns_and_is_flagged():
     with pytest.warns(ConvergenceWarning, match="secant"):
-        ds = max_lyapunov(
-            GatedRNN.classical(2.0),
-            n_paths=50,
-            n_points=1024,
-            mu_tol=1e-12,
-            max_secant=2,
-            max_power_iter=3,
-            n_fresh=4,
-            n_discard=0,
-            n_error_blocks=2,
-        )
+        ds = max_lyapunov(GatedRNN.classical(2.0), **NON_CONVERGING)
     assert int(ds.converged) == 0
     assert np.isfinite(float(ds.max_lyapunov))
 

@@ -46,37 +46,31 @@ rescaled by sigma_z(0), like the tangent kernel.
 from __future__ import annotations
 
 import collections
-import json
-import logging
-import time
-import warnings
 
 import numpy as np
 import xarray as xr
 
 from ..gaussian import white_spectrum
-from ..io import provenance
 from ..params import GatedRNN
 from .circle import Circle
-from .deterministic import ConvergenceWarning
-from .tangent import (
-    _QUIESCENT_VARIANCE,
-    _base_solution,
-    _chaotic_result,
-    _check_int,
-    _check_positive,
-    _quiescent_exponent,
-    _TangentMap,
-    _Trace,
-    periodic_linear,
-)
+from .tangent import _prepare, _quiescent_exponent, _Quantity, _TangentMap, periodic_linear
+from .tangent import _quiescent_result as _tangent_quiescent_result
 
 __all__ = ["adjoint_growth_rate"]
 
-logger = logging.getLogger("gatedrnn")
-
 #: The three adjoint blocks, in the order of the `records` of the adjoint map.
 _BLOCKS = ("h", "z", "r")
+
+_ADJOINT = _Quantity(
+    name="growth_rate",
+    long_name="backward growth rate kappa of the adjoint (gradient) norm",
+    description="backward growth rate",
+    symbol="kappa",
+    log_symbol="kappa",
+    map_name="adjoint map",
+    method="adjoint DMFT",
+    title="backward growth rate of gradients in the gated RNN (adjoint DMFT)",
+)
 
 
 # --- the adjoint single-site process ---------------------------------------------------------
@@ -239,8 +233,8 @@ def _quiescent_variances(params: GatedRNN) -> np.ndarray:
 
 
 def _quiescent_result(params: GatedRNN, circle: Circle) -> dict:
-    unstable = params.g_h * params.gate_r_at_zero > 1.0
-    value = _quiescent_exponent(params)
+    """The tangent DMFT's quiescent result, with the kernels and correlations of the leading
+    static adjoint mode."""
     variances = _quiescent_variances(params)
     flat = np.ones(circle.n_lags)
     gate_weight = np.array(
@@ -250,14 +244,7 @@ def _quiescent_result(params: GatedRNN, circle: Circle) -> dict:
         [params.gate_z_at_zero**2 * variances[0] * flat, float(gate_weight @ variances) * flat]
     )
     return dict(
-        value=value,
-        stderr=0.0,
-        fixed=value,
-        slope=float("nan"),
-        fresh=np.zeros(0),
-        quiescent=True,
-        converged=not unstable,
-        reason="the stationary solution is quiescent but the zero fixed point is unstable",
+        _tangent_quiescent_result(params),
         kernels=kernels / (kernels[0, 0] + kernels[1, 0]),
         correlations=variances[:, None] * flat,
     )
@@ -401,46 +388,15 @@ def adjoint_growth_rate(
     >>> float(ds.growth_rate), int(ds.quiescent)
     (-0.125, 1)
     """
-    if not isinstance(params, GatedRNN):
-        raise ValueError(f"params must be a GatedRNN, got {type(params).__name__}")
-    n_paths = _check_int("n_paths", n_paths, 2)
-    dt = _check_positive("dt", dt)
-    n_points = _check_int("n_points", n_points, 16)
-    if n_points % 2:
-        raise ValueError(f"n_points must be even, got {n_points!r}")
-    seed = _check_int("seed", seed, 0)
-    if kappa_guess is not None:
-        kappa_guess = _check_positive("kappa_guess", kappa_guess)
-    mu_tol = _check_positive("mu_tol", mu_tol)
-    kernel_tol = _check_positive("kernel_tol", kernel_tol)
-    max_power_iter = _check_int("max_power_iter", max_power_iter, 1)
-    max_secant = _check_int("max_secant", max_secant, 2)
-    history = _check_int("history", history, 0)
-    n_error_blocks = _check_int("n_error_blocks", n_error_blocks, 2)
-    n_discard = _check_int("n_discard", n_discard, 0)
-    n_fresh = _check_int("n_fresh", n_fresh, n_discard + n_error_blocks)
-    if base is not None and not isinstance(base, xr.Dataset):
-        raise ValueError(f"base must be an xarray.Dataset, got {type(base).__name__}")
-
-    start = time.perf_counter()
-    base, circle, c_phi, c_source, base_warnings = _base_solution(
+    problem = _prepare(
         params,
         base,
+        "kappa_guess",
+        kappa_guess,
         n_paths=n_paths,
         dt=dt,
         n_points=n_points,
         seed=seed,
-        stationary_options=stationary_options,
-    )
-    base_ok = bool(int(base["converged"]))
-    c_h0 = float(base["C_h"][0])
-    relaxation = float(base["relaxation_time"]) if "relaxation_time" in base else float("nan")
-    settings = dict(
-        n_paths=n_paths,
-        dt=circle.dt,
-        n_points=circle.n_points,
-        seed=seed,
-        kappa_guess=kappa_guess,
         mu_tol=mu_tol,
         kernel_tol=kernel_tol,
         max_power_iter=max_power_iter,
@@ -449,190 +405,47 @@ def adjoint_growth_rate(
         n_fresh=n_fresh,
         n_discard=n_discard,
         n_error_blocks=n_error_blocks,
-        base_method=base.attrs.get("method", "unknown"),
+        stationary_options=stationary_options,
     )
-    trace = _Trace()
-    if c_h0 < _QUIESCENT_VARIANCE:
+    circle = problem.circle
+    if problem.quiescent:
         result = _quiescent_result(params, circle)
     else:
-        adjoint_map = _AdjointMap(params, circle, c_phi, c_source, n_paths, keep=n_fresh)
-        result = _chaotic_result(
-            adjoint_map,
-            relaxation,
-            kappa_guess,
-            seed,
-            mu_tol,
-            kernel_tol,
-            max_power_iter,
-            max_secant,
-            history,
-            n_fresh,
-            n_discard,
-            n_error_blocks,
-            trace,
+        n_fresh, n_discard = problem.options["n_fresh"], problem.options["n_discard"]
+        adjoint_map = _AdjointMap(
+            params, circle, problem.c_phi, problem.c_source, problem.n_paths, keep=n_fresh
         )
+        result = problem.solve(adjoint_map)
         result["correlations"] = _mean_correlations(adjoint_map, n_fresh - n_discard)
-    converged = result["converged"] and (base_ok or result["quiescent"])
-    if not (result["quiescent"] and result["converged"]):
-        for caught in base_warnings:
-            warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
-    if not converged:
-        reason = result["reason"] if not result["converged"] else "base solution not converged"
-        warnings.warn(
-            f"adjoint DMFT not converged ({reason}) for {params}", ConvergenceWarning, stacklevel=2
-        )
-    logger.info(
-        "adjoint DMFT: kappa = %.5g +- %.2g (fixed-noise root %.5g), %d map evaluations, %.1f s",
-        result["value"],
-        result["stderr"],
-        result["fixed"],
-        len(trace.lam),
-        time.perf_counter() - start,
-    )
-    return _dataset(params, circle, result, trace, c_h0, relaxation, converged, settings)
-
-
-# --- output ----------------------------------------------------------------------------------
-
-
-def _scalar(value: float, long_name: str, units: str) -> tuple:
-    return ((), value, {"long_name": long_name, "units": units})
-
-
-def _dataset(
-    params: GatedRNN,
-    circle: Circle,
-    result: dict,
-    trace: _Trace,
-    c_h0: float,
-    relaxation: float,
-    converged: bool,
-    settings: dict,
-) -> xr.Dataset:
-    rate, one = "1/tau_h", "1"
-    n_out = int(np.floor(circle.taper_start / circle.dt + 1e-9)) + 1
-    kappas = result.get("secant_lambda", np.zeros(0))
+    converged = problem.finish(result, _ADJOINT)
     kernels, correlations = result["kernels"], result["correlations"]
     normalisation = "normalised to C_a_h(0) + C_a_z(0) + C_a_r(0) = 1"
-    data_vars = {
-        "growth_rate": _scalar(
-            result["value"], "backward growth rate kappa of the adjoint (gradient) norm", rate
-        ),
-        "growth_rate_stderr": _scalar(
-            result["stderr"], "Monte-Carlo standard error of the backward growth rate", rate
-        ),
-        "growth_rate_fixed": _scalar(
-            result["fixed"],
-            "root of log mu on common random numbers (before bias correction)",
-            rate,
-        ),
-        "log_mu_slope": _scalar(
-            result["slope"],
-            "d log mu / d kappa of the leading eigenvalue mu of the adjoint map",
-            "tau_h",
-        ),
-        "fresh_log_mu": (
-            "fresh",
-            result["fresh"],
-            {"long_name": "log mu of power iterations on fresh random numbers", "units": one},
-        ),
-        "secant_kappa": (
-            "secant_step",
-            kappas,
-            {"long_name": "kappa tried by the secant", "units": rate},
-        ),
-        "secant_log_mu": (
-            "secant_step",
-            result.get("secant_log_mu", np.zeros(0)),
-            {"long_name": "log mu(kappa) on common random numbers", "units": one},
-        ),
-        "history_kappa": (
-            "iteration",
-            np.array(trace.lam),
-            {"long_name": "kappa at each evaluation of the adjoint map", "units": rate},
-        ),
-        "history_log_mu": (
-            "iteration",
-            np.array(trace.log_mu),
-            {"long_name": "log of the growth factor n(F(k)) / n(k)", "units": one},
-        ),
-        "history_residual": (
-            "iteration",
-            np.array(trace.residual),
-            {
-                "long_name": "power-iteration residual max|F(k)/n(F(k)) - k| (NaN: fresh noise)",
-                "units": one,
-            },
-        ),
-        "history_phase": (
-            "iteration",
-            np.array(trace.phase, dtype=np.int8),
-            {"long_name": "0: common random numbers, 1: fresh random numbers", "units": one},
-        ),
-        "base_C_h0": _scalar(c_h0, "C_h(0) of the base stationary solution", one),
-        "base_relaxation_time": _scalar(
-            relaxation, "relaxation time of C_h of the base solution", "tau_h"
-        ),
-        "quiescent": _scalar(
-            np.int8(result["quiescent"]),
-            "1 if the stationary solution is the zero fixed point",
-            one,
-        ),
-        "converged": _scalar(
-            np.int8(converged), "1 if the solver and its base solution converged", one
-        ),
-    }
-    for i, block in enumerate(_BLOCKS):
-        data_vars[f"C_a_{block}"] = (
-            "lag",
-            correlations[i, :n_out],
+    lag_vars = {
+        f"C_a_{block}": (
+            correlations[i],
             {
                 "long_name": f"autocorrelation of the rescaled adjoint a_{block} "
                 f"exp(-kappa (T - t)), {normalisation}",
-                "units": one,
+                "units": "1",
             },
         )
-    data_vars["kernel_h_field"] = (
-        "lag",
-        kernels[0, :n_out],
+        for i, block in enumerate(_BLOCKS)
+    }
+    lag_vars["kernel_h_field"] = (
+        kernels[0],
         {
             "long_name": "k_A = <sigma_z a_h sigma_z a_h> (covariance of nu_h / g_h^2), rescaled, "
             "normalised to k_A(0) + k_B(0) = 1",
-            "units": one,
+            "units": "1",
         },
     )
-    data_vars["kernel_gate_field"] = (
-        "lag",
-        kernels[1, :n_out],
+    lag_vars["kernel_gate_field"] = (
+        kernels[1],
         {
             "long_name": "k_B = (g_z/tau_z)^2 <a_z a_z> + (g_r/tau_r)^2 <a_r a_r> (covariance "
             "of nu_z/tau_z + nu_r/tau_r), same normalisation",
-            "units": one,
+            "units": "1",
         },
     )
-    coords = {
-        "lag": ("lag", circle.lags[:n_out], {"long_name": "lag", "units": "tau_h"}),
-        "fresh": (
-            "fresh",
-            np.arange(result["fresh"].size),
-            {"long_name": "fresh-noise iteration", "units": one},
-        ),
-        "secant_step": (
-            "secant_step",
-            np.arange(kappas.size),
-            {"long_name": "secant step", "units": one},
-        ),
-        "iteration": (
-            "iteration",
-            np.arange(len(trace.lam)),
-            {"long_name": "evaluation of the adjoint map", "units": one},
-        ),
-        **params.coordinates(),
-    }
-    attrs = {
-        "title": "backward growth rate of gradients in the gated RNN (adjoint DMFT)",
-        "method": "adjoint DMFT",
-        "settings": json.dumps(settings),
-        **provenance(params.digest(method="adjoint DMFT", **settings)),
-    }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return problem.dataset(result, converged, _ADJOINT, lag_vars, lag_vars_last=True)
+

@@ -576,46 +576,15 @@ def max_lyapunov(
     >>> float(ds.max_lyapunov), int(ds.quiescent)
     (-0.125, 1)
     """
-    if not isinstance(params, GatedRNN):
-        raise ValueError(f"params must be a GatedRNN, got {type(params).__name__}")
-    n_paths = _check_int("n_paths", n_paths, 2)
-    dt = _check_positive("dt", dt)
-    n_points = _check_int("n_points", n_points, 16)
-    if n_points % 2:
-        raise ValueError(f"n_points must be even, got {n_points!r}")
-    seed = _check_int("seed", seed, 0)
-    if lambda_guess is not None:
-        lambda_guess = _check_positive("lambda_guess", lambda_guess)
-    mu_tol = _check_positive("mu_tol", mu_tol)
-    kernel_tol = _check_positive("kernel_tol", kernel_tol)
-    max_power_iter = _check_int("max_power_iter", max_power_iter, 1)
-    max_secant = _check_int("max_secant", max_secant, 2)
-    history = _check_int("history", history, 0)
-    n_error_blocks = _check_int("n_error_blocks", n_error_blocks, 2)
-    n_discard = _check_int("n_discard", n_discard, 0)
-    n_fresh = _check_int("n_fresh", n_fresh, n_discard + n_error_blocks)
-    if base is not None and not isinstance(base, xr.Dataset):
-        raise ValueError(f"base must be an xarray.Dataset, got {type(base).__name__}")
-
-    start = time.perf_counter()
-    base, circle, c_phi, c_source, base_warnings = _base_solution(
+    problem = _prepare(
         params,
         base,
+        "lambda_guess",
+        lambda_guess,
         n_paths=n_paths,
         dt=dt,
         n_points=n_points,
         seed=seed,
-        stationary_options=stationary_options,
-    )
-    base_ok = bool(int(base["converged"]))
-    c_h0 = float(base["C_h"][0])
-    relaxation = float(base["relaxation_time"]) if "relaxation_time" in base else float("nan")
-    settings = dict(
-        n_paths=n_paths,
-        dt=circle.dt,
-        n_points=circle.n_points,
-        seed=seed,
-        lambda_guess=lambda_guess,
         mu_tol=mu_tol,
         kernel_tol=kernel_tol,
         max_power_iter=max_power_iter,
@@ -624,51 +593,39 @@ def max_lyapunov(
         n_fresh=n_fresh,
         n_discard=n_discard,
         n_error_blocks=n_error_blocks,
-        update_gate_term=bool(update_gate_term),
-        base_method=base.attrs.get("method", "unknown"),
+        stationary_options=stationary_options,
+        extra_settings=dict(update_gate_term=bool(update_gate_term)),
     )
-    trace = _Trace()
+    circle = problem.circle
     kernels = np.zeros((2, circle.n_lags))
-    if c_h0 < _QUIESCENT_VARIANCE:
+    if problem.quiescent:
         result = _quiescent_result(params)
     else:
-        result = _chaotic_result(
-            _TangentMap(params, circle, c_phi, c_source, n_paths, update_gate_term),
-            relaxation,
-            lambda_guess,
-            seed,
-            mu_tol,
-            kernel_tol,
-            max_power_iter,
-            max_secant,
-            history,
-            n_fresh,
-            n_discard,
-            n_error_blocks,
-            trace,
+        tangent_map = _TangentMap(
+            params, circle, problem.c_phi, problem.c_source, problem.n_paths, update_gate_term
         )
+        result = problem.solve(tangent_map)
         kernels = result.pop("kernels")
-    # a collapse of the sampler onto C_h = 0 is flagged by it, but the quiescent exponent is
-    # exact whenever the zero fixed point is stable
-    converged = result["converged"] and (base_ok or result["quiescent"])
-    if not (result["quiescent"] and result["converged"]):
-        for caught in base_warnings:
-            warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
-    if not converged:
-        reason = result["reason"] if not result["converged"] else "base solution not converged"
-        warnings.warn(
-            f"tangent DMFT not converged ({reason}) for {params}", ConvergenceWarning, stacklevel=2
-        )
-    logger.info(
-        "tangent DMFT: lambda_max = %.5g +- %.2g (fixed-noise root %.5g), %d map evaluations, "
-        "%.1f s",
-        result["value"],
-        result["stderr"],
-        result["fixed"],
-        len(trace.lam),
-        time.perf_counter() - start,
-    )
-    return _dataset(params, circle, result, trace, kernels, c_h0, relaxation, converged, settings)
+    converged = problem.finish(result, _TANGENT)
+    lag_vars = {
+        "kernel_phi_prime_u": (
+            kernels[0],
+            {
+                "long_name": "tangent kernel k_a = <phi'(h) u phi'(h) u>, u = exp(-lambda t) dh, "
+                "normalised to k_a(0) + k_b(0) = 1",
+                "units": "1",
+            },
+        ),
+        "kernel_h_source": (
+            kernels[1],
+            {
+                "long_name": "tangent kernel k_b = <(sigma_r phi' u + sigma_r' phi v)(...)> "
+                "(K_h / g_h^2), same normalisation",
+                "units": "1",
+            },
+        ),
+    }
+    return problem.dataset(result, converged, _TANGENT, lag_vars)
 
 
 def _quiescent_result(params: GatedRNN) -> dict:
@@ -689,7 +646,7 @@ def _quiescent_result(params: GatedRNN) -> dict:
 def _chaotic_result(
     tangent_map: _TangentMap,
     relaxation: float,
-    lambda_guess: float | None,
+    guess: float | None,
     seed: int,
     mu_tol: float,
     kernel_tol: float,
@@ -701,11 +658,14 @@ def _chaotic_result(
     n_error_blocks: int,
     trace: _Trace,
 ) -> dict:
-    """Secant on log mu(lambda) on common random numbers, then the fresh-noise correction."""
+    """Secant on log mu(lambda) on common random numbers, then the fresh-noise correction.
+
+    `guess` is the first lambda tried (None: 0.75 / relaxation).
+    """
     circle = tangent_map.circle
     if not np.isfinite(relaxation) or relaxation <= 0:
         relaxation = 10.0
-    lam = lambda_guess if lambda_guess is not None else 0.75 / relaxation
+    lam = guess if guess is not None else 0.75 / relaxation
     slope_guess = -0.25 * relaxation  # d log mu / d lambda, measured in the additive limit
     kernels = np.stack([np.exp(-circle.lags), np.exp(-circle.lags)])
     kernels /= _norm(kernels)
@@ -806,150 +766,303 @@ def _slope(lams: list[float], log_mus: list[float], slope_guess: float) -> float
     return float((log_mus[-1] - log_mus[j]) / (lams[-1] - lams[j]))
 
 
-def _dataset(
-    params: GatedRNN,
-    circle: Circle,
-    result: dict,
-    trace: _Trace,
-    kernels: np.ndarray,
-    c_h0: float,
-    relaxation: float,
-    converged: bool,
-    settings: dict,
-) -> xr.Dataset:
-    rate, one = "1/tau_h", "1"
-    n_out = int(np.floor(circle.taper_start / circle.dt + 1e-9)) + 1
-    lams = result.get("secant_lambda", np.zeros(0))
-    data_vars = {
-        "max_lyapunov": (
-            (),
+# --- setup and output, shared with the adjoint DMFT (gatedrnn.dmft.adjoint) ----------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Quantity:
+    """Names of a growth rate solved by `_Problem`: the tangent exponent or the adjoint rate."""
+
+    name: str  # output variable
+    long_name: str  # of the output variable
+    description: str  # for its standard error
+    symbol: str  # the rate argument of the map ("lambda")
+    log_symbol: str  # the rate in the final log line
+    map_name: str  # "tangent map"
+    method: str  # "tangent DMFT"
+    title: str
+
+
+_TANGENT = _Quantity(
+    name="max_lyapunov",
+    long_name="maximum Lyapunov exponent (tangent DMFT)",
+    description="maximum Lyapunov exponent",
+    symbol="lambda",
+    log_symbol="lambda_max",
+    map_name="tangent map",
+    method="tangent DMFT",
+    title="maximum Lyapunov exponent of the gated RNN (tangent DMFT)",
+)
+
+
+@dataclasses.dataclass
+class _Problem:
+    """Validated solver arguments, the base solution and the settings of one growth rate.
+
+    Made by `_prepare`; `solve` runs `_chaotic_result` on a map, `finish` flags convergence
+    and warns, `dataset` assembles the output.
+    """
+
+    params: GatedRNN
+    circle: Circle
+    c_phi: np.ndarray
+    c_source: np.ndarray
+    base_ok: bool
+    base_warnings: list
+    c_h0: float
+    relaxation: float
+    n_paths: int
+    options: dict  # keyword arguments of _chaotic_result (guess, seed, tolerances, ...)
+    settings: dict
+    start: float
+    trace: _Trace = dataclasses.field(default_factory=_Trace)
+
+    @property
+    def quiescent(self) -> bool:
+        return self.c_h0 < _QUIESCENT_VARIANCE
+
+    def solve(self, growth_map: _TangentMap) -> dict:
+        return _chaotic_result(growth_map, self.relaxation, trace=self.trace, **self.options)
+
+    def finish(self, result: dict, quantity: _Quantity) -> bool:
+        """Overall convergence; re-raises the base warnings and warns on non-convergence
+        (attributed to the caller of the public function), and logs the result."""
+        # a collapse of the sampler onto C_h = 0 is flagged by it, but the quiescent exponent
+        # is exact whenever the zero fixed point is stable
+        converged = result["converged"] and (self.base_ok or result["quiescent"])
+        if not (result["quiescent"] and result["converged"]):
+            for caught in self.base_warnings:
+                warnings.warn_explicit(
+                    caught.message, caught.category, caught.filename, caught.lineno
+                )
+        if not converged:
+            reason = result["reason"] if not result["converged"] else "base solution not converged"
+            warnings.warn(
+                f"{quantity.method} not converged ({reason}) for {self.params}",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        logger.info(
+            f"{quantity.method}: {quantity.log_symbol} = %.5g +- %.2g (fixed-noise root %.5g), "
+            "%d map evaluations, %.1f s",
             result["value"],
-            {"long_name": "maximum Lyapunov exponent (tangent DMFT)", "units": rate},
-        ),
-        "max_lyapunov_stderr": (
-            (),
             result["stderr"],
-            {
-                "long_name": "Monte-Carlo standard error of the maximum Lyapunov exponent",
-                "units": rate,
-            },
-        ),
-        "max_lyapunov_fixed": (
-            (),
             result["fixed"],
-            {
-                "long_name": "root of log mu on common random numbers (before bias correction)",
-                "units": rate,
-            },
-        ),
-        "log_mu_slope": (
-            (),
-            result["slope"],
-            {
-                "long_name": "d log mu / d lambda of the leading eigenvalue mu of the tangent map",
-                "units": "tau_h",
-            },
-        ),
-        "fresh_log_mu": (
-            "fresh",
-            result["fresh"],
-            {"long_name": "log mu of power iterations on fresh random numbers", "units": one},
-        ),
-        "secant_lambda": (
-            "secant_step",
-            lams,
-            {"long_name": "lambda tried by the secant", "units": rate},
-        ),
-        "secant_log_mu": (
-            "secant_step",
-            result.get("secant_log_mu", np.zeros(0)),
-            {"long_name": "log mu(lambda) on common random numbers", "units": one},
-        ),
-        "history_lambda": (
-            "iteration",
-            np.array(trace.lam),
-            {"long_name": "lambda at each evaluation of the tangent map", "units": rate},
-        ),
-        "history_log_mu": (
-            "iteration",
-            np.array(trace.log_mu),
-            {"long_name": "log of the growth factor n(F(k)) / n(k)", "units": one},
-        ),
-        "history_residual": (
-            "iteration",
-            np.array(trace.residual),
-            {
-                "long_name": "power-iteration residual max|F(k)/n(F(k)) - k| (NaN: fresh noise)",
-                "units": one,
-            },
-        ),
-        "history_phase": (
-            "iteration",
-            np.array(trace.phase, dtype=np.int8),
-            {"long_name": "0: common random numbers, 1: fresh random numbers", "units": one},
-        ),
-        "kernel_phi_prime_u": (
-            "lag",
-            kernels[0, :n_out],
-            {
-                "long_name": "tangent kernel k_a = <phi'(h) u phi'(h) u>, u = exp(-lambda t) dh, "
-                "normalised to k_a(0) + k_b(0) = 1",
-                "units": one,
-            },
-        ),
-        "kernel_h_source": (
-            "lag",
-            kernels[1, :n_out],
-            {
-                "long_name": "tangent kernel k_b = <(sigma_r phi' u + sigma_r' phi v)(...)> "
-                "(K_h / g_h^2), same normalisation",
-                "units": one,
-            },
-        ),
-        "base_C_h0": (
-            (),
-            c_h0,
-            {"long_name": "C_h(0) of the base stationary solution", "units": one},
-        ),
-        "base_relaxation_time": (
-            (),
-            relaxation,
-            {"long_name": "relaxation time of C_h of the base solution", "units": "tau_h"},
-        ),
-        "quiescent": (
-            (),
-            np.int8(result["quiescent"]),
-            {"long_name": "1 if the stationary solution is the zero fixed point", "units": one},
-        ),
-        "converged": (
-            (),
-            np.int8(converged),
-            {"long_name": "1 if the solver and its base solution converged", "units": one},
-        ),
-    }
-    coords = {
-        "lag": ("lag", circle.lags[:n_out], {"long_name": "lag", "units": "tau_h"}),
-        "fresh": (
-            "fresh",
-            np.arange(result["fresh"].size),
-            {"long_name": "fresh-noise iteration", "units": one},
-        ),
-        "secant_step": (
-            "secant_step",
-            np.arange(lams.size),
-            {"long_name": "secant step", "units": one},
-        ),
-        "iteration": (
-            "iteration",
-            np.arange(len(trace.lam)),
-            {"long_name": "evaluation of the tangent map", "units": one},
-        ),
-        **params.coordinates(),
-    }
-    attrs = {
-        "title": "maximum Lyapunov exponent of the gated RNN (tangent DMFT)",
-        "method": "tangent DMFT",
-        "settings": json.dumps(settings),
-        **provenance(params.digest(method="tangent DMFT", **settings)),
-    }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+            len(self.trace.lam),
+            time.perf_counter() - self.start,
+        )
+        return converged
+
+    def dataset(
+        self,
+        result: dict,
+        converged: bool,
+        quantity: _Quantity,
+        lag_vars: dict[str, tuple[np.ndarray, dict]],
+        lag_vars_last: bool = False,
+    ) -> xr.Dataset:
+        """The output: the rate and the solver's history, `lag_vars` (name: (values at all
+        lags of the circle, attributes), cut at the taper start) before the base-solution
+        variables (after them with `lag_vars_last`), coordinates and attributes."""
+        circle, trace, q = self.circle, self.trace, quantity
+        rate, one = "1/tau_h", "1"
+        n_out = int(np.floor(circle.taper_start / circle.dt + 1e-9)) + 1
+        steps = result.get("secant_lambda", np.zeros(0))
+        solver_vars = {
+            q.name: _scalar(result["value"], q.long_name, rate),
+            f"{q.name}_stderr": _scalar(
+                result["stderr"], f"Monte-Carlo standard error of the {q.description}", rate
+            ),
+            f"{q.name}_fixed": _scalar(
+                result["fixed"],
+                "root of log mu on common random numbers (before bias correction)",
+                rate,
+            ),
+            "log_mu_slope": _scalar(
+                result["slope"],
+                f"d log mu / d {q.symbol} of the leading eigenvalue mu of the {q.map_name}",
+                "tau_h",
+            ),
+            "fresh_log_mu": (
+                "fresh",
+                result["fresh"],
+                {"long_name": "log mu of power iterations on fresh random numbers", "units": one},
+            ),
+            f"secant_{q.symbol}": (
+                "secant_step",
+                steps,
+                {"long_name": f"{q.symbol} tried by the secant", "units": rate},
+            ),
+            "secant_log_mu": (
+                "secant_step",
+                result.get("secant_log_mu", np.zeros(0)),
+                {"long_name": f"log mu({q.symbol}) on common random numbers", "units": one},
+            ),
+            f"history_{q.symbol}": (
+                "iteration",
+                np.array(trace.lam),
+                {"long_name": f"{q.symbol} at each evaluation of the {q.map_name}", "units": rate},
+            ),
+            "history_log_mu": (
+                "iteration",
+                np.array(trace.log_mu),
+                {"long_name": "log of the growth factor n(F(k)) / n(k)", "units": one},
+            ),
+            "history_residual": (
+                "iteration",
+                np.array(trace.residual),
+                {
+                    "long_name": "power-iteration residual max|F(k)/n(F(k)) - k| "
+                    "(NaN: fresh noise)",
+                    "units": one,
+                },
+            ),
+            "history_phase": (
+                "iteration",
+                np.array(trace.phase, dtype=np.int8),
+                {"long_name": "0: common random numbers, 1: fresh random numbers", "units": one},
+            ),
+        }
+        base_vars = {
+            "base_C_h0": _scalar(self.c_h0, "C_h(0) of the base stationary solution", one),
+            "base_relaxation_time": _scalar(
+                self.relaxation, "relaxation time of C_h of the base solution", "tau_h"
+            ),
+            "quiescent": _scalar(
+                np.int8(result["quiescent"]),
+                "1 if the stationary solution is the zero fixed point",
+                one,
+            ),
+            "converged": _scalar(
+                np.int8(converged), "1 if the solver and its base solution converged", one
+            ),
+        }
+        lag = {name: ("lag", values[:n_out], attrs) for name, (values, attrs) in lag_vars.items()}
+        if lag_vars_last:
+            data_vars = {**solver_vars, **base_vars, **lag}
+        else:
+            data_vars = {**solver_vars, **lag, **base_vars}
+        coords = {
+            "lag": ("lag", circle.lags[:n_out], {"long_name": "lag", "units": "tau_h"}),
+            "fresh": (
+                "fresh",
+                np.arange(result["fresh"].size),
+                {"long_name": "fresh-noise iteration", "units": one},
+            ),
+            "secant_step": (
+                "secant_step",
+                np.arange(steps.size),
+                {"long_name": "secant step", "units": one},
+            ),
+            "iteration": (
+                "iteration",
+                np.arange(len(trace.lam)),
+                {"long_name": f"evaluation of the {q.map_name}", "units": one},
+            ),
+            **self.params.coordinates(),
+        }
+        attrs = {
+            "title": q.title,
+            "method": q.method,
+            "settings": json.dumps(self.settings),
+            **provenance(self.params.digest(method=q.method, **self.settings)),
+        }
+        return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _prepare(
+    params: GatedRNN,
+    base: xr.Dataset | None,
+    guess_name: str,
+    guess: float | None,
+    *,
+    n_paths: int,
+    dt: float,
+    n_points: int,
+    seed: int,
+    mu_tol: float,
+    kernel_tol: float,
+    max_power_iter: int,
+    max_secant: int,
+    history: int,
+    n_fresh: int,
+    n_discard: int,
+    n_error_blocks: int,
+    stationary_options: dict | None,
+    extra_settings: dict | None = None,
+) -> _Problem:
+    """Validate the arguments common to `max_lyapunov` and `adjoint_growth_rate` (ValueError
+    naming the parameter; `guess_name` is that of the first rate tried, `guess`) and solve or
+    check the base solution. `extra_settings` go into the settings before base_method."""
+    if not isinstance(params, GatedRNN):
+        raise ValueError(f"params must be a GatedRNN, got {type(params).__name__}")
+    n_paths = _check_int("n_paths", n_paths, 2)
+    dt = _check_positive("dt", dt)
+    n_points = _check_int("n_points", n_points, 16)
+    if n_points % 2:
+        raise ValueError(f"n_points must be even, got {n_points!r}")
+    seed = _check_int("seed", seed, 0)
+    if guess is not None:
+        guess = _check_positive(guess_name, guess)
+    mu_tol = _check_positive("mu_tol", mu_tol)
+    kernel_tol = _check_positive("kernel_tol", kernel_tol)
+    max_power_iter = _check_int("max_power_iter", max_power_iter, 1)
+    max_secant = _check_int("max_secant", max_secant, 2)
+    history = _check_int("history", history, 0)
+    n_error_blocks = _check_int("n_error_blocks", n_error_blocks, 2)
+    n_discard = _check_int("n_discard", n_discard, 0)
+    n_fresh = _check_int("n_fresh", n_fresh, n_discard + n_error_blocks)
+    if base is not None and not isinstance(base, xr.Dataset):
+        raise ValueError(f"base must be an xarray.Dataset, got {type(base).__name__}")
+
+    start = time.perf_counter()
+    base, circle, c_phi, c_source, base_warnings = _base_solution(
+        params,
+        base,
+        n_paths=n_paths,
+        dt=dt,
+        n_points=n_points,
+        seed=seed,
+        stationary_options=stationary_options,
+    )
+    relaxation = float(base["relaxation_time"]) if "relaxation_time" in base else float("nan")
+    options = dict(
+        guess=guess,
+        seed=seed,
+        mu_tol=mu_tol,
+        kernel_tol=kernel_tol,
+        max_power_iter=max_power_iter,
+        max_secant=max_secant,
+        history=history,
+        n_fresh=n_fresh,
+        n_discard=n_discard,
+        n_error_blocks=n_error_blocks,
+    )
+    settings = dict(
+        n_paths=n_paths,
+        dt=circle.dt,
+        n_points=circle.n_points,
+        seed=seed,
+        **{guess_name: guess},
+        **{k: v for k, v in options.items() if k not in ("guess", "seed")},
+        **(extra_settings or {}),
+        base_method=base.attrs.get("method", "unknown"),
+    )
+    return _Problem(
+        params=params,
+        circle=circle,
+        c_phi=c_phi,
+        c_source=c_source,
+        base_ok=bool(int(base["converged"])),
+        base_warnings=base_warnings,
+        c_h0=float(base["C_h"][0]),
+        relaxation=relaxation,
+        n_paths=n_paths,
+        options=options,
+        settings=settings,
+        start=start,
+    )
+
+
+def _scalar(value: float, long_name: str, units: str) -> tuple:
+    return ((), value, {"long_name": long_name, "units": units})
