@@ -22,6 +22,7 @@ include: "workflow/rules/spectra.smk"
 include: "workflow/rules/memory.smk"
 include: "workflow/rules/lyapunov.smk"
 include: "workflow/rules/gradients.smk"
+include: "workflow/rules/transition.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
 

@@ -151,3 +151,19 @@ def test_gradient_claims_pair_rates_with_the_same_networks_exponents():
     growth, alive = gradient_claims(bad, mle, 4.0, 3.0, "f", "d")
     assert not growth.passed and growth.measured == pytest.approx(0.045, abs=0.005)
     assert not alive.passed
+
+
+def test_adjoint_dmft_claim_compares_with_the_dmft_exponent():
+    from gatedrnn.claims import gradient_claims
+
+    mle = _mle({(500, 4.0, 0.0): 0.045})
+    rates = _gradients({(4.0, 0.0): 0.045})
+    adjoint = xr.Dataset(
+        {"growth_rate": (("g_h", "alpha_z", "noise_seed"), [[[0.0560, 0.0565, 0.0562]]])},
+        coords={"g_h": [4.0], "alpha_z": [0.0], "noise_seed": [0, 1, 2]},
+    )
+    claims = gradient_claims(rates, mle, 4.0, 3.0, "f", "d", adjoint=adjoint, theory=_theory(0.05623))
+    (dmft,) = [c for c in claims if c.id == "C9.dmft"]
+    assert dmft.passed and dmft.expected == pytest.approx(0.05623)
+    wrong = gradient_claims(rates, mle, 4.0, 3.0, "f", "d", adjoint=adjoint, theory=_theory(0.06))
+    assert not [c for c in wrong if c.id == "C9.dmft"][0].passed

@@ -39,6 +39,7 @@ FIGURE_NAMES = (
     "max_lyapunov",
     "memory",
     "gradients",
+    "transition",
 )
 
 
@@ -64,7 +65,8 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     config = __import__("yaml").safe_load((ROOT / "config/config.yaml").read_text())
     if configfile.endswith("paper.yaml"):
         paper = __import__("yaml").safe_load((ROOT / configfile).read_text())
-        for section in ("simulate", "dmft", "spectra", "memory", "lyapunov", "gradients"):
+        for section in ("simulate", "dmft", "spectra", "memory", "lyapunov", "gradients",
+                        "transition"):
             config[section].update(paper[section])
     simulate, dmft = config["simulate"], config["dmft"]
     spectra, lyapunov, memory = config["spectra"], config["lyapunov"], config["memory"]
@@ -88,9 +90,18 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     per_point = len(mle["alpha_z"]) * len(mle["seeds"])
     extra_sizes = len(set(mle["trend_N"]) - {mle["N"]})
     assert jobs["lyapunov_mle"] == (len(mle["g_h"]) + extra_sizes) * per_point
+    transition = config["transition"]
+    assert jobs["phase_point"] == len(transition["phase_alpha_r"]) * len(transition["phase_beta_r"])
+    assert jobs["transition_branches"] == 1
+    network = transition["network"]
+    assert jobs["transition_network"] == len(network["g_h"]) * len(network["seeds"])
+    assert jobs["transition_kick"] == 2 * len(network["seeds"])
     gated = [a for a in mle["alpha_z"] if a != 0.0]
     assert jobs["dmft_max_lyapunov"] == (
         len(lyapunov["dmft"]["g_h"]) * len(gated) * len(lyapunov["dmft"]["noise_seeds"])
+    )
+    assert jobs["dmft_adjoint"] == (
+        len(lyapunov["dmft"]["g_h"]) * len(mle["alpha_z"]) * len(lyapunov["dmft"]["noise_seeds"])
     )
     extra_alphas = len(set(config["gradients"]["extra_alpha_z"]) - set(mle["alpha_z"]))
     assert jobs["gradient_growth"] == len(mle["g_h"]) * per_point + extra_alphas * len(
@@ -100,6 +111,8 @@ def test_whole_dag_dry_run(tmp_path, configfile):
         "merge_gated", "merge_classical", "merge_dmft", "merge_dmft_deterministic",
         "merge_spectra", "merge_spectra_fixed_point", "merge_lyapunov_spectrum",
         "merge_lyapunov_mle", "lyapunov_theory", "merge_gradients", "merge_dmft_max_lyapunov",
+        "merge_phase_diagram", "merge_dmft_adjoint", "merge_transition_network",
+        "merge_transition_kick",
     )
     for rule in (*merges, "claims", "verify_claims", "all"):
         assert jobs[rule] == 1
@@ -174,6 +187,12 @@ def test_tiny_run_outputs(tiny_run):
         "C6.stationarity",
         "C9.growth",
         "C9.alive",
+        "C9.dmft",
+        "C7.ordering",
+        "C7.jump",
+        "C8.tricritical",
+        "C7.bistability",
+        "C7.kick",
     }
     for claim in claims:
         assert set(claim) == CLAIM_FIELDS

@@ -29,6 +29,9 @@ __all__ = [
     "spectral_edge_claims",
     "near_zero_eigenvalue_claims",
     "memory_claims",
+    "transition_claims",
+    "transition_network_claims",
+    "phase_diagram_claims",
     "gradient_claims",
     "slow_exponent_claims",
     "mle_crossing_claims",
@@ -109,6 +112,26 @@ def _grows(means: np.ndarray, errors: np.ndarray, n_sigma: float) -> tuple[bool,
     end_error = float(np.hypot(errors[0], errors[-1]))
     separated = bool(means[-1] - means[0] > n_sigma * end_error)
     return ordered and separated, end_error
+
+
+def _growth_claim(
+    claim_id: str, title: str, per_network: xr.DataArray, n_sigma: float, figure: str,
+    datasets: str,
+) -> Claim:
+    """A quantity (dims alpha_z, seed; alpha_z sorted) grows with alpha_z (:func:`_grows`
+    on its seed means); measured is the list of seed means."""
+    means, errors = _seed_mean(per_network)
+    passed, end_error = _grows(means, errors, n_sigma)
+    return Claim(
+        id=claim_id,
+        title=title,
+        measured=[float(m) for m in means],
+        expected="non-decreasing within tolerance; last - first > tolerance",
+        tolerance=n_sigma * end_error,
+        passed=passed,
+        figure=figure,
+        dataset=datasets,
+    )
 
 
 def classical_limit_claims(
@@ -210,21 +233,12 @@ def timescale_claims(gated: xr.Dataset, n_sigma: float, figure: str, datasets: s
         per_network = gated["tau_int"].sel(g_h=g_h, alpha_z=alphas).mean("trial")
         if per_network.sizes["seed"] < 2:
             raise ValueError("the timescale claim needs at least two seeds")
-        means, errors = _seed_mean(per_network)
-        passed, end_error = _grows(means, errors, n_sigma)
         claims.append(
-            Claim(
-                id="C3.timescale",
-                title=(
-                    f"g_h={g_h:g}: integrated correlation time of h grows with alpha_z "
-                    f"(mean over networks at alpha_z={[float(a) for a in alphas]})"
-                ),
-                measured=[float(m) for m in means],
-                expected="non-decreasing within tolerance; last - first > tolerance",
-                tolerance=end_error * n_sigma,
-                passed=passed,
-                figure=figure,
-                dataset=datasets,
+            _growth_claim(
+                "C3.timescale",
+                f"g_h={g_h:g}: integrated correlation time of h grows with alpha_z "
+                f"(mean over networks at alpha_z={[float(a) for a in alphas]})",
+                per_network, n_sigma, figure, datasets,
             )
         )
     return claims
@@ -353,22 +367,13 @@ def near_zero_eigenvalue_claims(
     fraction = spectra["near_zero_fraction"].sel(N=N, alpha_z=alphas).sel(
         epsilon=eps, method="nearest", tolerance=1e-9 * eps
     )
-    means, errors = _seed_mean(fraction)
-    passed, end_error = _grows(means, errors, n_sigma)
     return [
-        Claim(
-            id="C3.near_zero",
-            title=(
-                f"g_h={float(spectra['g_h']):g}, N={int(N)}: fraction of Jacobian eigenvalues "
-                f"with |lambda| < {eps:g} grows with alpha_z (mean over networks at "
-                f"alpha_z={[float(a) for a in alphas]})"
-            ),
-            measured=[float(m) for m in means],
-            expected="non-decreasing within tolerance; last - first > tolerance",
-            tolerance=n_sigma * end_error,
-            passed=passed,
-            figure=figure,
-            dataset=datasets,
+        _growth_claim(
+            "C3.near_zero",
+            f"g_h={float(spectra['g_h']):g}, N={int(N)}: fraction of Jacobian eigenvalues "
+            f"with |lambda| < {eps:g} grows with alpha_z (mean over networks at "
+            f"alpha_z={[float(a) for a in alphas]})",
+            fraction, n_sigma, figure, datasets,
         )
     ]
 
@@ -386,22 +391,13 @@ def memory_claims(
       still hold a readout larger than n_sigma standard errors.
     """
     alphas = np.sort(pulse["alpha_z"].values)
-    means, errors = _seed_mean(pulse["retained_fraction"].sel(alpha_z=alphas))
-    grows, end_error = _grows(means, errors, n_sigma)
     claims = [
-        Claim(
-            id="C4.memory",
-            title=(
-                f"g_h={float(pulse['g_h']):g}, N={int(pulse['N'])}: the retained fraction of "
-                "an input pulse grows with alpha_z (mean over networks at "
-                f"alpha_z={[float(a) for a in alphas]})"
-            ),
-            measured=[float(m) for m in means],
-            expected="non-decreasing within tolerance; last - first > tolerance",
-            tolerance=n_sigma * end_error,
-            passed=grows,
-            figure=figure,
-            dataset=datasets,
+        _growth_claim(
+            "C4.memory",
+            f"g_h={float(pulse['g_h']):g}, N={int(pulse['N'])}: the retained fraction of "
+            "an input pulse grows with alpha_z (mean over networks at "
+            f"alpha_z={[float(a) for a in alphas]})",
+            pulse["retained_fraction"].sel(alpha_z=alphas), n_sigma, figure, datasets,
         )
     ]
     final = reset["readout"].isel(time=-1).stack(run=("alpha_z", "seed", "trial")).dropna("run")
@@ -430,9 +426,37 @@ def memory_claims(
     return claims
 
 
+def _adjoint_dmft_claims(adjoint, theory, sampled, n_sigma, figure, datasets) -> list[Claim]:
+    """C9.dmft: the adjoint-DMFT growth rate equals the DMFT maximal exponent at each point."""
+    claims = []
+    for g_h in adjoint["g_h"].values:
+        for alpha_z in adjoint["alpha_z"].values:
+            rates = adjoint["growth_rate"].sel(g_h=g_h, alpha_z=alpha_z).dropna("noise_seed")
+            rate, rate_error = _seed_mean(rates.rename(noise_seed="seed"))
+            expected, expected_error = _dmft_exponent(theory, sampled, float(g_h), float(alpha_z))
+            tolerance = float(n_sigma * np.hypot(rate_error, expected_error))
+            claims.append(
+                Claim(
+                    id="C9.dmft",
+                    title=(
+                        f"g_h={g_h:g}, alpha_z={alpha_z:g}: backward growth rate of gradients "
+                        "from the adjoint DMFT equals the DMFT maximal Lyapunov exponent"
+                    ),
+                    measured=float(rate),
+                    expected=expected,
+                    tolerance=tolerance,
+                    passed=bool(abs(rate - expected) <= tolerance),
+                    figure=figure,
+                    dataset=datasets,
+                )
+            )
+    return claims
+
+
 def gradient_claims(
     gradients: xr.Dataset, mle: xr.Dataset, g_h: float, n_sigma: float, figure: str,
-    datasets: str,
+    datasets: str, adjoint: xr.Dataset | None = None, theory: xr.Dataset | None = None,
+    sampled: xr.Dataset | None = None,
 ) -> list[Claim]:
     """C9: gradients grow backwards at the maximal Lyapunov exponent; gating keeps them alive.
 
@@ -442,6 +466,9 @@ def gradient_claims(
       (over seeds) at every g_h; measured is the largest |mean difference|.
     - C9.alive: at gain `g_h`, |growth rate| at the largest alpha_z is smaller than at
       alpha_z = 0 by more than n_sigma combined standard errors.
+    - C9.dmft (with `adjoint`, the adjoint-DMFT solutions, and the DMFT exponents `theory`
+      (frozen gates) and `sampled` (tangent DMFT)): at each adjoint point the growth rate
+      (mean over noise seeds) equals the DMFT exponent within n_sigma combined errors.
     """
     claims = []
     N = int(gradients["N"].values.max())
@@ -476,6 +503,8 @@ def gradient_claims(
                 dataset=datasets,
             )
         )
+    if adjoint is not None:
+        claims += _adjoint_dmft_claims(adjoint, theory, sampled, n_sigma, figure, datasets)
     at_gain = gradients["growth_rate_mean"].sel(N=N, g_h=g_h).dropna("alpha_z", how="all")
     alphas = np.sort(at_gain["alpha_z"].values)
     if alphas.size >= 2 and alphas[0] == 0.0:
@@ -500,6 +529,144 @@ def gradient_claims(
     return claims
 
 
+def transition_claims(transition: xr.Dataset, n_sigma: float, figure: str, datasets: str) -> list[Claim]:
+    """C7 from the DMFT at the strong-gate setting.
+
+    - C7.ordering: proliferation gain < chaos-onset gain < zero-fixed-point gain, each gap
+      larger than n_sigma times the combined accuracy of the two gains.
+    - C7.jump: the maximal exponent at the chaos onset exceeds n_sigma times its accuracy
+      (chaos appears with a finite exponent).
+    """
+    names = ("proliferation_gain", "chaos_onset_gain", "zero_fixed_point_gain")
+    values = [float(transition[name]) for name in names]
+    accuracies = [float(transition.get(f"{name}_accuracy", 0.0)) for name in names]
+    gaps = np.diff(values)
+    gap_accuracy = np.hypot(accuracies[:-1], accuracies[1:])
+    setting = f"alpha_r={float(transition['alpha_r']):g}, beta_r={float(transition['beta_r']):g}"
+    jump = float(transition["chaos_onset_max_lyapunov"])
+    jump_accuracy = float(transition["chaos_onset_max_lyapunov_accuracy"])
+    return [
+        Claim(
+            id="C7.ordering",
+            title=(
+                f"{setting}: fixed points proliferate before chaos sets in, and chaos sets in "
+                "while the zero fixed point is still stable (gains: proliferation, onset, zero FP)"
+            ),
+            measured=values,
+            expected="strictly increasing",
+            tolerance=float(n_sigma * gap_accuracy.max()),
+            passed=bool(np.all(gaps > n_sigma * gap_accuracy)),
+            figure=figure,
+            dataset=datasets,
+        ),
+        Claim(
+            id="C7.jump",
+            title=f"{setting}: the DMFT maximal exponent jumps to a finite value at the chaos onset",
+            measured=jump,
+            expected="> tolerance",
+            tolerance=float(n_sigma * jump_accuracy),
+            passed=bool(jump > n_sigma * jump_accuracy and jump > 0),
+            figure=figure,
+            dataset=datasets,
+        ),
+    ]
+
+
+def transition_network_claims(
+    transition: xr.Dataset, network: xr.Dataset, kick: xr.Dataset, figure: str, datasets: str
+) -> list[Claim]:
+    """C7 on finite networks at the strong gate (majority criteria over all trials and seeds).
+
+    - C7.bistability: at every swept g_h strictly between the DMFT chaos onset and the
+      zero-fixed-point gain, most large-initial-condition trials end chaotic and most
+      small-initial-condition trials quiescent; below the proliferation gain no trial is
+      chaotic. measured = [chaotic fraction (large init) in the window, quiescent fraction
+      (small init) in the window, chaotic fraction below proliferation].
+    - C7.kick: a transient input pulse leaves most quiescent networks with the output gate
+      on the chaotic attractor, and none without it (alpha_r = 0, same g_h).
+    """
+    onset, zero = float(transition["chaos_onset_gain"]), float(transition["zero_fixed_point_gain"])
+    proliferation = float(transition["proliferation_gain"])
+    gains = network["g_h"].values
+    window = gains[(gains > onset) & (gains < zero)]
+    below = gains[gains < proliferation]
+    chaotic_large = network["chaotic"].sel(init="large")
+    quiescent_small = network["quiescent"].sel(init="small")
+    in_window = [float(chaotic_large.sel(g_h=window).mean()) if window.size else float("nan"),
+                 float(quiescent_small.sel(g_h=window).mean()) if window.size else float("nan")]
+    below_value = float(chaotic_large.sel(g_h=below).mean()) if below.size else 0.0
+    bistable = bool(window.size and in_window[0] > 0.5 and in_window[1] > 0.5 and below_value == 0)
+    gated = float(kick["alpha_r"].values.max())
+    kicked = float(kick["chaotic"].sel(alpha_r=gated).mean())
+    ungated = float(kick["chaotic"].sel(alpha_r=0.0).mean())
+    return [
+        Claim(
+            id="C7.bistability",
+            title=(
+                f"N={int(network['N'])}, alpha_r={float(network['alpha_r']):g}: between the chaos "
+                f"onset {onset:.4g} and the zero-FP gain {zero:.4g} (g_h={window.tolist()}) "
+                "networks are bistable (chaotic from large, quiescent from small initial "
+                f"conditions); below the proliferation gain {proliferation:.4g} none is chaotic"
+            ),
+            measured=[*in_window, below_value],
+            expected="[> 0.5, > 0.5, 0]",
+            tolerance="majority of trials",
+            passed=bistable,
+            figure=figure,
+            dataset=datasets,
+        ),
+        Claim(
+            id="C7.kick",
+            title=(
+                f"g_h={float(kick['g_h']):g}: a transient input sends quiescent networks with "
+                f"alpha_r={gated:g} onto the chaotic attractor, and none with alpha_r=0 "
+                "(fractions chaotic after the pulse)"
+            ),
+            measured=[kicked, ungated],
+            expected="[> 0.5, 0]",
+            tolerance="majority of trials",
+            passed=bool(kicked > 0.5 and ungated == 0),
+            figure=figure,
+            dataset=datasets,
+        ),
+    ]
+
+
+def phase_diagram_claims(
+    phase: xr.Dataset, margin: float, figure: str, datasets: str
+) -> list[Claim]:
+    """C8.tricritical: across the phase diagram, proliferation (chaos onset) is continuous
+    exactly when alpha_r g_r is below the static (chaotic) tricritical strength derived from
+    the small-amplitude expansion. Points within a relative `margin` of a threshold are not
+    counted; measured is the number of points that disagree."""
+    strength = phase["alpha_r"] * phase["g_r"]
+    disagreements, checked = 0, 0
+    for kind, flag in (("static", "proliferation_continuous"), ("chaotic", "chaos_onset_continuous")):
+        threshold = phase[f"tricritical_{kind}"]
+        decided = np.abs(strength - threshold) > margin * threshold
+        expected = strength < threshold
+        actual = phase[flag] > 0.5
+        disagreements += int(((expected != actual) & decided).sum())
+        checked += int(decided.sum())
+    return [
+        Claim(
+            id="C8.tricritical",
+            title=(
+                f"phase diagram over alpha_r={phase['alpha_r'].values.tolist()}, "
+                f"beta_r={phase['beta_r'].values.tolist()}: proliferation and chaos onset are "
+                "continuous exactly below their tricritical alpha_r g_r (number of "
+                f"disagreeing points of {checked})"
+            ),
+            measured=disagreements,
+            expected=0,
+            tolerance=f"points within {margin:.0%} of a threshold not counted",
+            passed=bool(disagreements == 0 and checked > 0),
+            figure=figure,
+            dataset=datasets,
+        )
+    ]
+
+
 def slow_exponent_claims(
     spectra: xr.Dataset, eps: float, n_sigma: float, figure: str, datasets: str
 ) -> list[Claim]:
@@ -513,22 +680,13 @@ def slow_exponent_claims(
         return []
     exponents = spectra["exponents"].sel(alpha_z=alphas)
     fraction = (np.abs(exponents) < eps).mean("index")
-    means, errors = _seed_mean(fraction)
-    passed, end_error = _grows(means, errors, n_sigma)
     return [
-        Claim(
-            id="C5.slow_modes",
-            title=(
-                f"g_h={float(spectra['g_h']):g}, N={int(spectra['N'])}: the fraction of "
-                f"Lyapunov exponents with |lambda| < {eps:g} grows with alpha_z "
-                f"(mean over networks at alpha_z={[float(a) for a in alphas]})"
-            ),
-            measured=[float(m) for m in means],
-            expected="non-decreasing within tolerance; last - first > tolerance",
-            tolerance=n_sigma * end_error,
-            passed=passed,
-            figure=figure,
-            dataset=datasets,
+        _growth_claim(
+            "C5.slow_modes",
+            f"g_h={float(spectra['g_h']):g}, N={int(spectra['N'])}: the fraction of "
+            f"Lyapunov exponents with |lambda| < {eps:g} grows with alpha_z "
+            f"(mean over networks at alpha_z={[float(a) for a in alphas]})",
+            fraction, n_sigma, figure, datasets,
         )
     ]
 

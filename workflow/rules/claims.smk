@@ -22,6 +22,13 @@ rule claims:
         lyapunov_mle=f"{DATASETS}/lyapunov_mle.nc" if LYAPUNOV_ENABLED else [],
         lyapunov_theory=f"{DATASETS}/lyapunov_theory.nc" if LYAPUNOV_ENABLED else [],
         gradients=f"{DATASETS}/gradients.nc" if GRADIENTS_ENABLED else [],
+        dmft_adjoint=f"{DATASETS}/dmft_adjoint.nc" if GRADIENTS_ENABLED else [],
+        transition=f"{DATASETS}/transition.nc" if TRANSITION_ENABLED else [],
+        phase=f"{DATASETS}/phase_diagram.nc" if TRANSITION_ENABLED else [],
+        transition_network=(
+            f"{DATASETS}/transition_network.nc" if TRANSITION_ENABLED else []
+        ),
+        transition_kick=f"{DATASETS}/transition_kick.nc" if TRANSITION_ENABLED else [],
         dmft_mle=f"{DATASETS}/dmft_mle.nc" if DMFT_MLE_ENABLED else [],
         library=library("claims", "dmft/classical", "correlation"),
     output:
@@ -48,6 +55,7 @@ rule claims:
             "lyapunov_spectra": f"{FIGURES}/lyapunov_spectra.png",
             "max_lyapunov": f"{FIGURES}/max_lyapunov.png",
             "gradients": f"{FIGURES}/gradients.png",
+            "transition": f"{FIGURES}/transition.png",
         },
         dmft_alpha_z=DMFT["claim_alpha_z"],
         dmft_lag_factor=DMFT["claim_lag_factor"],

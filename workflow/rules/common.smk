@@ -473,6 +473,51 @@ SPECTRUM_MEM_MB, SPECTRUM_RUNTIME = lyapunov_resources(
 )
 
 
+# ---- transition to chaos ------------------------------------------------------------------------
+
+TRANSITION = config["transition"]
+TRANSITION_ENABLED = TRANSITION["enabled"]
+TRANSITION_MODEL = {
+    key: SIM["model"][key] for key in ("g_z", "g_r", "beta_z", "tau_z", "tau_r")
+} | {"alpha_z": 0.0}
+TRANSITION_NETWORK = TRANSITION["network"]
+# a fixed key order: Snakemake reruns a job whose params differ only in dict order
+TRANSITION_NETWORK_RUN = {
+    key: TRANSITION_NETWORK[key]
+    for key in (
+        "N",
+        "n_trials",
+        "t_max",
+        "census_N",
+        "n_starts",
+        "kick_amplitude",
+        "kick_duration",
+        "t_after",
+        "mle_window",
+    )
+}
+TRANSITION_NETWORK_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {"g_h": round(float(g_h), 6), "seed": int(s)}
+            for g_h in TRANSITION_NETWORK["g_h"]
+            for s in TRANSITION_NETWORK["seeds"]
+        ],
+        columns=["g_h", "seed"],
+    )
+)
+PHASE_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {"alpha_r": round(float(a), 6), "beta_r": round(float(b), 6)}
+            for a in TRANSITION["phase_alpha_r"]
+            for b in TRANSITION["phase_beta_r"]
+        ],
+        columns=["alpha_r", "beta_r"],
+    )
+)
+
+
 # ---- gradients ----------------------------------------------------------------------------------
 
 GRADIENTS = config["gradients"]
@@ -495,6 +540,21 @@ def _gradient_table():
 
 
 GRADIENT_SWEEP = Paramspace(_gradient_table())
+ADJOINT_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {
+                "g_h": round(float(g_h), 6),
+                "alpha_z": round(float(a), 6),
+                "noise_seed": int(s),
+            }
+            for g_h in LYAPUNOV["dmft"]["g_h"]
+            for a in LYAPUNOV["mle"]["alpha_z"]
+            for s in LYAPUNOV["dmft"]["noise_seeds"]
+        ],
+        columns=["g_h", "alpha_z", "noise_seed"],
+    )
+)
 GRADIENT_RUN = {
     key: GRADIENTS[key] for key in ("t_burn", "horizon", "dt", "trials", "fit_skip")
 }
@@ -544,8 +604,20 @@ def final_outputs():
             *figure_files("lyapunov_spectra"),
             *figure_files("max_lyapunov"),
         ]
+    if TRANSITION_ENABLED:
+        outputs += [
+            f"{DATASETS}/transition.nc",
+            f"{DATASETS}/phase_diagram.nc",
+            f"{DATASETS}/transition_network.nc",
+            f"{DATASETS}/transition_kick.nc",
+            *figure_files("transition"),
+        ]
     if GRADIENTS_ENABLED:
-        outputs += [f"{DATASETS}/gradients.nc", *figure_files("gradients")]
+        outputs += [
+            f"{DATASETS}/gradients.nc",
+            f"{DATASETS}/dmft_adjoint.nc",
+            *figure_files("gradients"),
+        ]
     if config["claims"]["fail_on_violation"]:
         outputs.append(CLAIMS_VERIFIED)
     return outputs

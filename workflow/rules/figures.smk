@@ -9,6 +9,7 @@ localrules:
     figure_jacobian_spectra,
     figure_memory,
     figure_gradients,
+    figure_transition,
     figure_max_lyapunov,
 
 
@@ -216,6 +217,7 @@ rule figure_gradients:
             f"{DATASETS}/gradients.nc",
             f"{DATASETS}/lyapunov_mle.nc",
             f"{DATASETS}/lyapunov_theory.nc",
+            f"{DATASETS}/dmft_adjoint.nc",
         ],
         library=library("figures/gradients", "figures/style"),
     output:
@@ -237,5 +239,37 @@ rule figure_gradients:
     params:
         figure="gradients",
         options={"claim_g_h": LYAPUNOV["mle"]["claim_g_h"]},
+    script:
+        "../scripts/figure.py"
+
+
+rule figure_transition:
+    """Claims C7, C8: discontinuous transition to chaos with an output gate; phase diagrams."""
+    input:
+        datasets=[
+            f"{DATASETS}/transition.nc",
+            f"{DATASETS}/phase_diagram.nc",
+            f"{DATASETS}/transition_network.nc",
+            f"{DATASETS}/transition_kick.nc",
+        ],
+        library=library("figures/transition", "figures/style"),
+    output:
+        report(
+            figure_files("transition"),
+            caption="../report/transition.rst",
+            category="Claims",
+        ),
+    log:
+        f"{LOGS}/figures/transition.log",
+    benchmark:
+        f"{BENCH}/figures/transition.tsv"
+    conda:
+        "../envs/gatedrnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        figure="transition",
     script:
         "../scripts/figure.py"

@@ -187,10 +187,11 @@ rule dmft_max_lyapunov:
             "g_h": DMFT_MLE_SWEEP.instance(wildcards)["g_h"],
             "alpha_z": DMFT_MLE_SWEEP.instance(wildcards)["alpha_z"],
         },
+        problem="tangent",
         noise_seed=lambda wildcards: DMFT_MLE_SWEEP.instance(wildcards)["noise_seed"],
         solver={key: LYAPUNOV["dmft"][key] for key in ("n_paths", "dt", "n_points")},
     script:
-        "../scripts/dmft_max_lyapunov.py"
+        "../scripts/dmft_growth_rate.py"
 
 
 rule merge_dmft_max_lyapunov:

@@ -6,11 +6,14 @@ from gatedrnn.claims import (
     dmft_mle_claims,
     gradient_claims,
     memory_claims,
+    phase_diagram_claims,
     mle_crossing_claims,
     near_zero_eigenvalue_claims,
     sampler_claims,
     slow_exponent_claims,
     spectral_edge_claims,
+    transition_claims,
+    transition_network_claims,
     timescale_claims,
     write_claims,
 )
@@ -97,12 +100,33 @@ if snakemake.input.lyapunov_mle:
     )
 if snakemake.input.gradients:
     gradients_path = snakemake.input.gradients
+    adjoint_path = snakemake.input.dmft_adjoint
     claims += gradient_claims(
         read_dataset(gradients_path),
         mle,
         snakemake.params.mle_g_h,
         n_sigma,
         figures["gradients"],
-        f"{gradients_path}, {mle_path}",
+        f"{gradients_path}, {mle_path}, {adjoint_path}",
+        adjoint=read_dataset(adjoint_path),
+        theory=read_dataset(theory_path),
+        sampled=read_dataset(sampled_path) if sampled_path else None,
+    )
+if snakemake.input.transition:
+    transition_path, phase_path = snakemake.input.transition, snakemake.input.phase
+    claims += transition_claims(
+        read_dataset(transition_path), n_sigma, figures["transition"], transition_path
+    )
+    claims += phase_diagram_claims(
+        read_dataset(phase_path), 0.05, figures["transition"], phase_path
+    )
+    network_path = snakemake.input.transition_network
+    kick_path = snakemake.input.transition_kick
+    claims += transition_network_claims(
+        read_dataset(transition_path),
+        read_dataset(network_path),
+        read_dataset(kick_path),
+        figures["transition"],
+        f"{transition_path}, {network_path}, {kick_path}",
     )
 write_claims(claims, snakemake.output.json, snakemake.output.table)

@@ -8,6 +8,7 @@ from .jacobian_spectra import jacobian_spectra_figure
 from .lyapunov_spectra import lyapunov_spectra_figure
 from .max_lyapunov import max_lyapunov_figure
 from .memory import memory_figure
+from .transition import transition_figure
 from .style import save_figure
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "lyapunov_spectra_figure",
     "max_lyapunov_figure",
     "memory_figure",
+    "transition_figure",
     "save_figure",
     "FIGURES",
 ]
@@ -33,4 +35,5 @@ FIGURES = {
     "lyapunov_spectra": lyapunov_spectra_figure,
     "max_lyapunov": max_lyapunov_figure,
     "memory": memory_figure,
+    "transition": transition_figure,
 }

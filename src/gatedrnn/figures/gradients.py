@@ -11,7 +11,7 @@ __all__ = ["gradients_figure"]
 
 
 def gradients_figure(gradients: xr.Dataset, mle: xr.Dataset, theory: xr.Dataset,
-                     claim_g_h: float = 4.0):
+                     adjoint: xr.Dataset | None = None, claim_g_h: float = 4.0):
     """log |dL/dx(T - s)| against s; backward growth rate against g_h with the MLE; rate vs
     alpha_z at one gain.
 
@@ -20,6 +20,8 @@ def gradients_figure(gradients: xr.Dataset, mle: xr.Dataset, theory: xr.Dataset,
     gradients : Dataset of merge_gradients (dims N, g_h, alpha_z, seed, backward_time, trial).
     mle : Dataset of merge_lyapunov_mle (the same networks' maximal exponents).
     theory : Dataset with the frozen-gate DMFT maximal exponent over g_h (alpha_z = 0).
+    adjoint : Dataset of the adjoint DMFT (dims g_h, alpha_z, noise_seed, lag), optional:
+        DMFT growth rates (stars) and the adjoint autocorrelation panel.
     claim_g_h : float
         Gain of the alpha_z panel.
 
@@ -30,8 +32,8 @@ def gradients_figure(gradients: xr.Dataset, mle: xr.Dataset, theory: xr.Dataset,
     apply_style()
     N = int(gradients["N"].values.max())
     data = gradients.sel(N=N)
-    figure, (axis_norm, axis_rate, axis_alpha) = plt.subplots(1, 3, figsize=(13, 3.6),
-                                                              layout="constrained")
+    figure, (axis_norm, axis_rate, axis_alpha, axis_corr) = plt.subplots(
+        1, 4, figsize=(16.5, 3.6), layout="constrained")
     alphas = data["alpha_z"].values
     alpha_colours = dict(zip(alphas, palette(alphas.size)))
     gains = data["g_h"].values
@@ -64,6 +66,27 @@ def gradients_figure(gradients: xr.Dataset, mle: xr.Dataset, theory: xr.Dataset,
         axis_rate.errorbar(exponent["g_h"] + 0.05, exponent.mean("seed"), yerr=_error(exponent),
                            fmt="s", ms=4, capsize=3, mfc="none", color=colour,
                            label=rf"network MLE, $\alpha_z$ = {alpha_z:g}")
+    if adjoint is not None:
+        for alpha_z in adjoint["alpha_z"].values:
+            rates = adjoint["growth_rate"].sel(alpha_z=alpha_z)
+            axis_rate.errorbar(adjoint["g_h"], rates.mean("noise_seed"),
+                               yerr=rates.std("noise_seed", ddof=1) / np.sqrt(rates.sizes["noise_seed"]),
+                               fmt="*", ms=10, mec="k", capsize=3,
+                               color=alpha_colours.get(alpha_z, "grey"),
+                               label=rf"adjoint DMFT, $\alpha_z$ = {alpha_z:g}")
+            for g_h in adjoint["g_h"].values:
+                correlation = adjoint["C_a_h"].sel(g_h=g_h, alpha_z=alpha_z).mean("noise_seed")
+                axis_corr.plot(adjoint["lag"], correlation / correlation.isel(lag=0),
+                               color=alpha_colours.get(alpha_z, "grey"), lw=1,
+                               label=rf"$g_h$ = {g_h:g}, $\alpha_z$ = {alpha_z:g}")
+        axis_corr.set_xlim(0, 60)
+        axis_corr.axhline(0, color="grey", lw=0.6)
+        axis_corr.set_xlabel(r"lag $\tau$ ($\tau_h$)")
+        axis_corr.set_ylabel(r"$\langle a_h(t) a_h(t+\tau)\rangle$ (normalised)")
+        axis_corr.set_title("adjoint autocorrelation (DMFT)")
+        axis_corr.legend(frameon=False, fontsize="x-small")
+    else:
+        axis_corr.set_visible(False)
     axis_rate.axhline(0, color="grey", lw=0.6)
     axis_rate.set_xlabel(r"$g_h$")
     axis_rate.set_ylabel(r"rate ($1/\tau_h$)")
