@@ -799,8 +799,9 @@ def dmft_mle_claims(
     Per alpha_z in `alpha_z_values` at gain `g_h`, two checks:
 
     - C6.mle: the 1/N extrapolation from the two largest N (:func:`_richardson`) equals the
-      DMFT value within n_sigma times the extrapolation's standard error (combined with the
-      DMFT's own, if the theory dataset has `max_lyapunov_error`).
+      DMFT value within n_sigma times the extrapolation's standard error combined with the
+      DMFT's (0 for the exact frozen-gate line; the spread over noise seeds of the tangent
+      DMFT at alpha_z > 0).
     - C6.stationarity: the exponent over the second half of each run minus that over the
       first half, averaged over networks of the largest N, is 0 within n_sigma standard
       errors from the block-to-block scatter within each run (:func:`_half_difference`;
