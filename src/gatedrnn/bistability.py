@@ -57,6 +57,7 @@ from .io import provenance
 from .network import Network
 from .progress import Progress
 from .simulate import parameter_coords
+from .validate import integer, number
 
 __all__ = ["fixed_point_census", "attractor_survey", "input_induced_chaos"]
 
@@ -132,9 +133,9 @@ def fixed_point_census(
     (1, 1)
     """
     _check_network(network)
-    n_starts = _check_int("n_starts", n_starts, 1)
-    seed = _check_int("seed", seed, 0)
-    zero_tol = _check_positive("zero_tol", zero_tol)
+    n_starts = integer("n_starts", n_starts, 1)
+    seed = integer("seed", seed, 0)
+    zero_tol = number("zero_tol", zero_tol)
     start = time.perf_counter()
     found = find_fixed_points(
         network, n_starts, scale, seed, tol=tol, distance_tol=distance_tol, max_iter=max_iter
@@ -274,13 +275,13 @@ def attractor_survey(
     (('time', 'init', 'trial'), [[1, 1], [1, 1]])
     """
     _check_network(network)
-    n_trials = _check_int("n_trials", n_trials, 1)
-    scales = np.array([_check_positive("small_scale", small_scale),
-                       _check_positive("large_scale", large_scale)])
-    seed = _check_int("seed", seed, 0)
+    n_trials = integer("n_trials", n_trials, 1)
+    scales = np.array([number("small_scale", small_scale),
+                       number("large_scale", large_scale)])
+    seed = integer("seed", seed, 0)
     schedule = _Schedule.make(dt, t_max, record_interval, qr_interval, mle_window, n_blocks)
-    q_threshold = _check_positive("q_threshold", q_threshold)
-    n_sigma = _check_positive("n_sigma", n_sigma)
+    q_threshold = number("q_threshold", q_threshold)
+    n_sigma = number("n_sigma", n_sigma)
 
     x0 = np.concatenate(
         [network.initial_state(n_trials, scale=s, seed=seed + 1000 * k)
@@ -401,17 +402,17 @@ def input_induced_chaos(
     _check_network(network)
     if isinstance(amplitude, bool) or not (np.isfinite(amplitude) and amplitude >= 0):
         raise ValueError(f"amplitude must be finite and >= 0, got {amplitude!r}")
-    n_trials = _check_int("n_trials", n_trials, 1)
-    init_scale = _check_positive("init_scale", init_scale, strict=False)
-    t_burn = _check_positive("t_burn", t_burn, strict=False)
+    n_trials = integer("n_trials", n_trials, 1)
+    init_scale = number("init_scale", init_scale, strict=False)
+    t_burn = number("t_burn", t_burn, strict=False)
     if t_burn > 0 and init_scale == 0:
         raise ValueError("t_burn must be 0 when init_scale = 0 (the zero state is a fixed point)")
-    seed = _check_int("seed", seed, 0)
-    pulse_duration = _check_positive("pulse_duration", pulse_duration)
-    t_after = _check_positive("t_after", t_after)
-    dt = _check_positive("dt", dt)
+    seed = integer("seed", seed, 0)
+    pulse_duration = number("pulse_duration", pulse_duration)
+    t_after = number("t_after", t_after)
+    dt = number("dt", dt)
     for name, interval in (("record_interval", record_interval), ("qr_interval", qr_interval)):
-        ratio = pulse_duration / _check_positive(name, interval)
+        ratio = pulse_duration / number(name, interval)
         if abs(ratio - round(ratio)) > 1e-9 * max(ratio, 1.0):
             raise ValueError(f"pulse_duration must be a multiple of {name}={interval:g}, "
                              f"got {pulse_duration!r}")
@@ -420,8 +421,8 @@ def input_induced_chaos(
     pulse_steps = schedule.steps_of("pulse_duration", pulse_duration)
     if schedule.window_steps > schedule.n_steps - pulse_steps:
         raise ValueError(f"mle_window must be <= t_after={t_after:g}, got {mle_window!r}")
-    q_threshold = _check_positive("q_threshold", q_threshold)
-    n_sigma = _check_positive("n_sigma", n_sigma)
+    q_threshold = number("q_threshold", q_threshold)
+    n_sigma = number("n_sigma", n_sigma)
 
     x0 = _quiescent_start(network, n_trials, init_scale, t_burn, dt, seed, progress)
     directions = np.random.default_rng([network.seed, seed, 11]).standard_normal(
@@ -492,11 +493,11 @@ class _Schedule:
 
     @classmethod
     def make(cls, dt, t_max, record_interval, qr_interval, mle_window, n_blocks) -> _Schedule:
-        dt = _check_positive("dt", dt)
+        dt = number("dt", dt)
         record_steps = _multiple("record_interval", record_interval, dt)
         qr_steps = _multiple("qr_interval", qr_interval, dt)
         n_steps = _multiple("t_max", t_max, dt)
-        n_blocks = _check_int("n_blocks", n_blocks, 2)
+        n_blocks = integer("n_blocks", n_blocks, 2)
         window_steps = _multiple("mle_window", mle_window, dt)
         for name, steps in (("record_interval", record_steps), ("qr_interval", qr_steps)):
             if n_steps % steps:
@@ -682,24 +683,9 @@ def _check_network(network) -> None:
         raise ValueError(f"network must be a Network, got {type(network).__name__}")
 
 
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_positive(name: str, value, strict: bool = True) -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    ok = ok and np.isfinite(value) and (value > 0 if strict else value >= 0)
-    if not ok:
-        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} 0, "
-                         f"got {value!r}")
-    return float(value)
-
-
 def _multiple(name: str, duration, dt: float) -> int:
     """Steps in `duration` (> 0), which must be a whole multiple of dt."""
-    duration = _check_positive(name, duration)
+    duration = number(name, duration)
     steps = int(round(duration / dt))
     if steps < 1 or abs(steps * dt - duration) > 1e-9 * max(duration, dt):
         raise ValueError(f"{name} must be a positive multiple of dt={dt:g}, got {duration!r}")

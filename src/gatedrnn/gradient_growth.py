@@ -20,15 +20,9 @@ from .io import provenance
 from .network import Network
 from .progress import Progress
 from .simulate import parameter_coords
+from .validate import integer, number
 
 __all__ = ["backward_growth"]
-
-
-def _check(name: str, value: float, *, allow_zero: bool = False) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value!r}")
-    return value
 
 
 def backward_growth(
@@ -78,15 +72,12 @@ def backward_growth(
     """
     if not isinstance(network, Network):
         raise ValueError(f"network must be a Network, got {type(network).__name__}")
-    t_burn = _check("t_burn", t_burn, allow_zero=True)
-    horizon, dt = _check("horizon", horizon), _check("dt", dt)
-    fit_skip = _check("fit_skip", fit_skip, allow_zero=True)
+    t_burn = number("t_burn", t_burn, strict=False)
+    horizon, dt = number("horizon", horizon), number("dt", dt)
+    fit_skip = number("fit_skip", fit_skip, strict=False)
     if fit_skip >= horizon:
         raise ValueError(f"fit_skip must be < horizon = {horizon}, got {fit_skip!r}")
-    for name, value, low in (("trials", trials, 2), ("record_every", record_every, 1)):
-        if isinstance(value, bool) or int(value) != value or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    trials, record_every = int(trials), int(record_every)
+    trials, record_every = integer("trials", trials, 2), integer("record_every", record_every, 1)
     n_steps = int(round(horizon / dt))
     report = Progress(3, f"backward gradient growth ({network.describe()})", every=1 / 3, enabled=progress)
 

@@ -29,6 +29,8 @@ from .io import provenance
 from .network import Network
 from .progress import Progress
 from .simulate import parameter_coords
+from .validate import integer as _check_int
+from .validate import number as _check_number
 
 __all__ = [
     "spectrum",
@@ -216,21 +218,6 @@ def qr_exponents(
         q *= np.where(diagonal < 0, -1.0, 1.0)
         frame = np.ascontiguousarray(q).reshape(shape)
     return log_r, x, frame
-
-
-def _check_number(name, value, *, low=0.0, strict=True):
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    ok = ok and np.isfinite(value) and (value > low if strict else value >= low)
-    if not ok:
-        raise ValueError(f"{name} must be a finite number {'>' if strict else '>='} {low:g}, "
-                         f"got {value!r}")
-    return float(value)
-
-
-def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def _schedule(dt, t_burn, t_frame, t_max, interval, n_blocks, interval_name):

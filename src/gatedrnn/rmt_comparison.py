@@ -22,16 +22,9 @@ from .nonlinearity import gate
 from .rmt import boundary, network_site_averages, near_zero_fraction_prediction
 from .simulate import parameter_coords
 from .spectra import fixed_point_eigenvalues, jacobian_eigenvalues, near_zero_fraction
+from .validate import integer, number
 
 __all__ = ["trajectory_comparison", "fixed_point_comparison"]
-
-
-def _check_positive(name: str, value: float, allow_zero: bool = False) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        relation = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {relation}, got {value!r}")
-    return value
 
 
 def _trajectory_states(network, t_burn, n_samples, sample_interval, dt, init_scale, init_seed):
@@ -147,11 +140,10 @@ def trajectory_comparison(
     """
     if not isinstance(network, Network):
         raise ValueError(f"network must be a Network, got {type(network).__name__}")
-    t_burn = _check_positive("t_burn", t_burn, allow_zero=True)
-    sample_interval = _check_positive("sample_interval", sample_interval)
-    dt = _check_positive("dt", dt)
-    if isinstance(n_samples, bool) or int(n_samples) != n_samples or n_samples < 1:
-        raise ValueError(f"n_samples must be an integer >= 1, got {n_samples!r}")
+    t_burn = number("t_burn", t_burn, strict=False)
+    sample_interval = number("sample_interval", sample_interval)
+    dt = number("dt", dt)
+    n_samples = integer("n_samples", n_samples, 1)
     eps = np.atleast_1d(np.asarray(eps, dtype=float))
     states, times = _trajectory_states(
         network, t_burn, int(n_samples), sample_interval, dt, init_scale, init_seed

@@ -98,6 +98,7 @@ from .gaussian import bivariate_interpolant
 from .io import provenance
 from .nonlinearity import gate, gate_prime, phi, phi_prime
 from .params import PARAMETER_LONG_NAMES, GatedRNN
+from .validate import integer, number
 
 __all__ = [
     "BranchPoint",
@@ -136,18 +137,6 @@ def _check_params(params: GatedRNN, *, need_alpha_z_zero: bool = False) -> None:
             f"alpha_z must be 0 for the deterministic chaotic branch (h is non-Gaussian "
             f"otherwise), got alpha_z={params.alpha_z}"
         )
-
-
-def _check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not np.isfinite(value) or not value > 0:
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return float(value)
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 # --- (i) and (ii): exact and static gains ----------------------------------------------------
@@ -238,9 +227,9 @@ def proliferation_gain(
     2.0
     """
     _check_params(params)
-    _check_positive("delta_min", delta_min)
-    n_grid = _check_int("n_grid", n_grid, 10)
-    _check_positive("xatol", xatol)
+    number("delta_min", delta_min)
+    n_grid = integer("n_grid", n_grid, 10)
+    number("xatol", xatol)
     g0 = params.zero_fixed_point_gain
     delta_max = 1.01 * g0**2
     if delta_max <= delta_min:
@@ -428,12 +417,12 @@ def chaotic_branch_point(
     True
     """
     _check_params(params, need_alpha_z_zero=True)
-    variance = _check_positive("variance", variance)
-    dt = _check_positive("dt", dt)
-    _check_positive("tol", tol)
-    _check_positive("period_factor", period_factor)
-    max_iter = _check_int("max_iter", max_iter, 1)
-    max_points = _check_int("max_points", max_points, 16)
+    variance = number("variance", variance)
+    dt = number("dt", dt)
+    number("tol", tol)
+    number("period_factor", period_factor)
+    max_iter = integer("max_iter", max_iter, 1)
+    max_points = integer("max_points", max_points, 16)
     circle = Circle(n_points, dt)
     if initial is not None and initial.dt == dt:
         if initial.lags.size > circle.n_lags:
@@ -746,7 +735,7 @@ def chaos_onset(
     _check_params(params, need_alpha_z_zero=True)
     for name, value in [("q_start", q_start), ("q_floor", q_floor), ("q_ceiling", q_ceiling),
                         ("xatol", xatol)]:
-        _check_positive(name, value)
+        number(name, value)
     if not ratio > 1:
         raise ValueError(f"ratio must be > 1, got {ratio!r}")
     g0 = params.zero_fixed_point_gain
@@ -989,9 +978,9 @@ def branch_curve(
     targets = np.unique(np.asarray(g_h_values, dtype=float).ravel())
     if targets.size == 0 or not np.all(np.isfinite(targets) & (targets > 0)):
         raise ValueError(f"g_h_values must be non-empty, finite and > 0, got {g_h_values!r}")
-    points_per_decade = _check_int("points_per_decade", points_per_decade, 2)
-    _check_positive("q_start", q_start)
-    _check_positive("q_floor", q_floor)
+    points_per_decade = integer("points_per_decade", points_per_decade, 2)
+    number("q_start", q_start)
+    number("q_floor", q_floor)
     ratio = 10 ** (1 / points_per_decade)
     g0 = params.zero_fixed_point_gain
     branch = _Branch(params, solver_options)

@@ -182,7 +182,9 @@ CLAIMS_VERIFIED = f"{RESULTS}/claims.verified"
 def library(*modules):
     """Source files of gatedrnn modules a rule depends on (edits rerun the rule)."""
     source = ROOT / "src" / "gatedrnn"
-    return [os.path.relpath(source / f"{module}.py") for module in ("io", *modules)]
+    return [
+        os.path.relpath(source / f"{module}.py") for module in ("io", "validate", *modules)
+    ]
 
 
 def figure_files(name):

@@ -52,6 +52,7 @@ from ..gaussian import white_spectrum
 from ..io import provenance
 from ..nonlinearity import gate, phi, phi_prime
 from ..params import GatedRNN
+from ..validate import integer, number
 from .anderson import Anderson
 from .circle import Circle
 from .deterministic import ConvergenceWarning
@@ -434,18 +435,6 @@ def _base_solution(
         return out
 
     return base, circle, full("C_phi"), full("C_sigma_r_phi"), caught
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def _check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return float(value)
 
 
 def _batch_standard_error(values: np.ndarray, n_blocks: int) -> float:
@@ -996,22 +985,22 @@ def _prepare(
     check the base solution. `extra_settings` go into the settings before base_method."""
     if not isinstance(params, GatedRNN):
         raise ValueError(f"params must be a GatedRNN, got {type(params).__name__}")
-    n_paths = _check_int("n_paths", n_paths, 2)
-    dt = _check_positive("dt", dt)
-    n_points = _check_int("n_points", n_points, 16)
+    n_paths = integer("n_paths", n_paths, 2)
+    dt = number("dt", dt)
+    n_points = integer("n_points", n_points, 16)
     if n_points % 2:
         raise ValueError(f"n_points must be even, got {n_points!r}")
-    seed = _check_int("seed", seed, 0)
+    seed = integer("seed", seed, 0)
     if guess is not None:
-        guess = _check_positive(guess_name, guess)
-    mu_tol = _check_positive("mu_tol", mu_tol)
-    kernel_tol = _check_positive("kernel_tol", kernel_tol)
-    max_power_iter = _check_int("max_power_iter", max_power_iter, 1)
-    max_secant = _check_int("max_secant", max_secant, 2)
-    history = _check_int("history", history, 0)
-    n_error_blocks = _check_int("n_error_blocks", n_error_blocks, 2)
-    n_discard = _check_int("n_discard", n_discard, 0)
-    n_fresh = _check_int("n_fresh", n_fresh, n_discard + n_error_blocks)
+        guess = number(guess_name, guess)
+    mu_tol = number("mu_tol", mu_tol)
+    kernel_tol = number("kernel_tol", kernel_tol)
+    max_power_iter = integer("max_power_iter", max_power_iter, 1)
+    max_secant = integer("max_secant", max_secant, 2)
+    history = integer("history", history, 0)
+    n_error_blocks = integer("n_error_blocks", n_error_blocks, 2)
+    n_discard = integer("n_discard", n_discard, 0)
+    n_fresh = integer("n_fresh", n_fresh, n_discard + n_error_blocks)
     if base is not None and not isinstance(base, xr.Dataset):
         raise ValueError(f"base must be an xarray.Dataset, got {type(base).__name__}")
 
