@@ -183,7 +183,8 @@ def library(*modules):
     """Source files of gatedrnn modules a rule depends on (edits rerun the rule)."""
     source = ROOT / "src" / "gatedrnn"
     return [
-        os.path.relpath(source / f"{module}.py") for module in ("io", "validate", *modules)
+        os.path.relpath(source / f"{module}.py")
+        for module in ("io", "validate", *modules)
     ]
 
 
