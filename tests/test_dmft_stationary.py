@@ -129,6 +129,20 @@ def test_single_site_scheme_is_second_order_and_periodic():
     assert np.abs(nxt - np.roll(h, -1, axis=1)).max() < 1e-12
 
 
+def test_periodic_recurrence_solves_decaying_and_growing_steps():
+    from gatedrnn.dmft.single_site import periodic_recurrence
+
+    rng = np.random.default_rng(2)
+    for low, high in [(0.5, 0.99), (0.9, 1.05)]:  # the tangent problem has growing steps
+        decay = rng.uniform(low, high, (3, 256))
+        offset = rng.standard_normal((3, 256))
+        u = periodic_recurrence(decay, offset, float(np.abs(np.log(decay)).max()))
+        assert np.abs(decay * u + offset - np.roll(u, -1, axis=1)).max() < 1e-10
+    # constant steps: the fixed point b / (1 - d)
+    u = periodic_recurrence(np.full((1, 64), 0.8), np.ones((1, 64)), 0.3)
+    np.testing.assert_allclose(u, 5.0, rtol=1e-12)
+
+
 def test_sampler_matches_scs_variance(scs_seeds):
     values = np.array([float(ds.C_h[0]) for ds in scs_seeds])
     n = values.size

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["integrate_periodic"]
+__all__ = ["integrate_periodic", "periodic_recurrence"]
 
 #: Largest a * dt * block (a <= 1 for sigma_z): keeps 1 / cumprod(d) below e^40 in a block.
 _BLOCK_DECAY = 40.0
@@ -59,18 +59,40 @@ def integrate_periodic(rate: np.ndarray | float, drive: np.ndarray, dt: float) -
     offset = (phi1 - decay) * drive + (1.0 - phi1) * drive_next
 
     max_rate = float(rate.max()) if rate.size else 0.0
+    return periodic_recurrence(decay, offset, max_rate * dt)
+
+
+def periodic_recurrence(decay: np.ndarray, offset: np.ndarray, largest_step: float) -> np.ndarray:
+    """The periodic solution of u_{n+1} = decay_n u_n + offset_n, n = 0..P-1 (u_P = u_0).
+
+    Solved block-wise: cumulative products and sums within blocks of steps (vectorised over
+    paths), a loop over blocks, then u_0 = u_P(u_0 = 0) / (1 - prod decay).
+
+    Parameters
+    ----------
+    decay, offset : arrays of shape (M, P)
+        The step factors d_n and offsets b_n.
+    largest_step : float
+        Largest |log d_n| (e.g. rate * dt): blocks are kept short enough that 1 / cumprod(d)
+        stays below e^40 within a block.
+
+    Returns
+    -------
+    ndarray of shape (M, P): u on the grid.
+    """
+    n_paths, n_points = offset.shape
     block = n_points
-    while block > 1 and (max_rate * dt * block > _BLOCK_DECAY or n_points % block):
+    while block > 1 and (largest_step * block > _BLOCK_DECAY or n_points % block):
         block //= 2
     n_blocks = n_points // block
     d = decay.reshape(n_paths, n_blocks, block)
     b = offset.reshape(n_paths, n_blocks, block)
     prod = np.cumprod(d, axis=2)  # prod[..., n] = d_0 ... d_n within the block
-    partial = prod * np.cumsum(b / prod, axis=2)  # h_{n+1} for a zero start value
+    partial = prod * np.cumsum(b / prod, axis=2)  # u_{n+1} for a zero start value
     factor = prod[:, :, -1]
     end0 = partial[:, :, -1]
-    start0 = np.empty((n_paths, n_blocks))  # block start values for h_0 = 0
-    weight = np.empty((n_paths, n_blocks))  # d h_start / d h_0
+    start0 = np.empty((n_paths, n_blocks))  # block start values for u_0 = 0
+    weight = np.empty((n_paths, n_blocks))  # d u_start / d u_0
     value = np.zeros(n_paths)
     gain = np.ones(n_paths)
     for k in range(n_blocks):
@@ -78,10 +100,11 @@ def integrate_periodic(rate: np.ndarray | float, drive: np.ndarray, dt: float) -
         weight[:, k] = gain
         value = factor[:, k] * value + end0[:, k]
         gain = factor[:, k] * gain
-    h0 = value / np.maximum(1.0 - gain, 1e-300)
-    start = start0 + weight * h0[:, None]
-    after = prod * start[:, :, None] + partial  # h_{n+1}, n = 0..P-1
-    h = np.empty((n_paths, n_points))
-    h[:, 0] = h0
-    h[:, 1:] = after.reshape(n_paths, n_points)[:, :-1]
-    return h
+    denominator = 1.0 - gain
+    u0 = value / np.where(denominator == 0.0, 1e-300, denominator)
+    start = start0 + weight * u0[:, None]
+    after = prod * start[:, :, None] + partial  # u_{n+1}, n = 0..P-1
+    u = np.empty((n_paths, n_points))
+    u[:, 0] = u0
+    u[:, 1:] = after.reshape(n_paths, n_points)[:, :-1]
+    return u

@@ -56,14 +56,12 @@ from ..validate import integer, number
 from .anderson import Anderson
 from .circle import Circle
 from .deterministic import ConvergenceWarning
+from .single_site import periodic_recurrence
 from .stationary import sample_single_site, stationary
 
 __all__ = ["max_lyapunov", "periodic_linear"]
 
 logger = logging.getLogger("gatedrnn")
-
-#: Largest |a| dt * block in the periodic linear solver: keeps 1 / cumprod(d) below e^40.
-_BLOCK_DECAY = 40.0
 
 #: |x| below which the step weights use their Taylor series, and its number of terms: the
 #: truncation (|x|^7 / 45360) and the cancellation of the closed form (eps / |x|) are both
@@ -137,35 +135,10 @@ def periodic_linear(rate: np.ndarray, source: np.ndarray, dt: float) -> np.ndarr
     >>> bool(np.allclose(u, 0.5))
     True
     """
-    n_paths, n_points = source.shape
     x = 0.5 * (rate + np.roll(rate, -1, axis=1)) * dt
     decay, w0, w1 = _step_weights(x)
     offset = dt * (w0 * source + w1 * np.roll(source, -1, axis=1))
-    largest = float(np.abs(x).max()) if x.size else 0.0
-    block = n_points
-    while block > 1 and (largest * block > _BLOCK_DECAY or n_points % block):
-        block //= 2
-    n_blocks = n_points // block
-    d = decay.reshape(n_paths, n_blocks, block)
-    b = offset.reshape(n_paths, n_blocks, block)
-    prod = np.cumprod(d, axis=2)
-    partial = prod * np.cumsum(b / prod, axis=2)  # u_{n+1} within the block for a zero start
-    start0 = np.empty((n_paths, n_blocks))
-    weight = np.empty((n_paths, n_blocks))
-    value = np.zeros(n_paths)
-    gain = np.ones(n_paths)
-    for k in range(n_blocks):
-        start0[:, k] = value
-        weight[:, k] = gain
-        value = prod[:, k, -1] * value + partial[:, k, -1]
-        gain = prod[:, k, -1] * gain
-    u0 = value / (1.0 - gain)
-    start = start0 + weight * u0[:, None]
-    after = prod * start[:, :, None] + partial
-    u = np.empty((n_paths, n_points))
-    u[:, 0] = u0
-    u[:, 1:] = after.reshape(n_paths, n_points)[:, :-1]
-    return u
+    return periodic_recurrence(decay, offset, float(np.abs(x).max()) if x.size else 0.0)
 
 
 # --- the tangent map -------------------------------------------------------------------------
