@@ -232,6 +232,15 @@ def test_non_converged_solve_warns_and_is_marked():
             GatedRNN(g_h=4.0, alpha_z=2.0), n_paths=50, dt=0.2, n_points=512, max_iter=2
         )
     assert int(ds.converged) == 0
+    # a solve that does not converge on a period long enough for its tau is retried on
+    # doubled periods up to max_points before giving up
+    with pytest.warns(ConvergenceWarning):
+        ds = stationary(
+            GatedRNN(g_h=4.0), n_paths=50, dt=0.2, n_points=2048, max_iter=2, max_points=8192
+        )
+    assert int(ds.converged) == 0
+    # (taper start 102 >= 6 tau = 84 already at P = 2048)
+    assert ds.history_n_points.values.tolist() == [2048, 2048, 4096, 4096, 8192, 8192]
     with pytest.warns(ConvergenceWarning):
         ds = stationary_deterministic(GatedRNN.classical(2.0), dt=0.1, n_points=256, max_points=256)
     assert int(ds.converged) == 0  # period 25.6 is too short for tau = 6.8 and may not grow

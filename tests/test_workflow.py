@@ -96,6 +96,11 @@ def test_whole_dag_dry_run(tmp_path, configfile):
     network = transition["network"]
     assert jobs["transition_network"] == len(network["g_h"]) * len(network["seeds"])
     assert jobs["transition_kick"] == 2 * len(network["seeds"])
+    assert jobs["transition_trend"] == len(network["trend_g_h"]) * len(network["seeds"])
+    alpha_z_phase = transition["alpha_z_phase"]
+    assert jobs["phase_alpha_z_point"] == (
+        len(alpha_z_phase["g_h"]) * len(alpha_z_phase["alpha_z"]) * len(alpha_z_phase["seeds"])
+    )
     gated = [a for a in mle["alpha_z"] if a != 0.0]
     assert jobs["dmft_max_lyapunov"] == (
         len(lyapunov["dmft"]["g_h"]) * len(gated) * len(lyapunov["dmft"]["noise_seeds"])
@@ -112,7 +117,7 @@ def test_whole_dag_dry_run(tmp_path, configfile):
         "merge_spectra", "merge_spectra_fixed_point", "merge_lyapunov_spectrum",
         "merge_lyapunov_mle", "lyapunov_theory", "merge_gradients", "merge_dmft_max_lyapunov",
         "merge_phase_diagram", "merge_dmft_adjoint", "merge_transition_network",
-        "merge_transition_kick",
+        "merge_transition_kick", "merge_transition_trend", "merge_phase_alpha_z",
     )
     for rule in (*merges, "claims", "verify_claims", "all"):
         assert jobs[rule] == 1
@@ -147,6 +152,11 @@ def test_slurm_profile_plans_paper_scale(tmp_path):
         ({"spectra.claim_eps": 0.5}, ["'spectra.claim_eps' = 0.5 must be one of"]),
         ({"spectra.N": [100, 10000]}, ["'spectra.N.1' = 10000", "<= 5000"]),
         ({"lyapunov.dmft.g_h": [3.0]}, ["'lyapunov.dmft.g_h' = [3.0] must contain"]),
+        ({"transition.network.trend_g_h": [1.7]},
+         ["'transition.network.trend_g_h' has values [1.7] missing from 'transition.network.g_h'"]),
+        ({"transition.network.trend_N": 20}, ["'transition.network.trend_N' = 20", "larger"]),
+        ({"transition.alpha_z_phase.marginal_fraction": 2.0},
+         ["'transition.alpha_z_phase.marginal_fraction' = 2.0", "<= 1"]),
     ],
 )
 def test_bad_config_stops_before_any_job(tmp_path, change, expected):
@@ -193,6 +203,9 @@ def test_tiny_run_outputs(tiny_run):
         "C8.tricritical",
         "C7.bistability",
         "C7.kick",
+        "C7.network_mle",
+        "C8.zero_line",
+        "C8.marginal",
     }
     for claim in claims:
         assert set(claim) == CLAIM_FIELDS

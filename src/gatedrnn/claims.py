@@ -18,6 +18,7 @@ import xarray as xr
 
 from .correlation import relaxation_time
 from .dmft.classical import scs_variance
+from .marginal_stability import classify_networks
 from .simulate import params_from_coords
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "transition_claims",
     "transition_network_claims",
     "phase_diagram_claims",
+    "alpha_z_phase_claims",
+    "transition_trend_claims",
     "gradient_claims",
     "slow_exponent_claims",
     "mle_crossing_claims",
@@ -665,6 +668,119 @@ def phase_diagram_claims(
             dataset=datasets,
         )
     ]
+
+
+def alpha_z_phase_claims(
+    phase: xr.Dataset, marginal_fraction: float, quiescent_q_h: float, figure: str,
+    datasets: str,
+) -> list[Claim]:
+    """C8 in the (g_h, alpha_z) plane at alpha_r = 0 (networks classified by
+    :func:`gatedrnn.marginal_stability.classify_networks`; counts, no tolerance).
+
+    - C8.zero_line: the zero-fixed-point gain 1 + e^beta_r separates the phases at every
+      alpha_z: below it no network is active (each is quiescent or marginally stable), above
+      it none is quiescent. measured = [active below, quiescent above].
+    - C8.marginal: marginal stability is brought by the update gate: at alpha_z = 0 no network
+      is marginally stable, at the largest alpha_z every network is (on both sides of the
+      line). measured = [fraction marginal at alpha_z = 0, at the largest alpha_z].
+
+    Both are statements about the states reached after the burn-in (the ``time`` coordinate).
+    Below the line the frozen states are long-lived transients (their closed gates leak at
+    a rate ~sigma_z), above it the networks stay active.
+    """
+    classes = classify_networks(phase, marginal_fraction, quiescent_q_h)
+    beta_r = float(phase["beta_r"])
+    zero_gain = 1.0 + math.exp(beta_r)
+    gains = classes["g_h"]
+    below, above = gains < zero_gain, gains > zero_gain
+    active_below = int(classes["active"].where(below, False).sum())
+    quiescent_above = int(classes["quiescent"].where(above, False).sum())
+    alphas = np.sort(classes["alpha_z"].values)
+    first, last = float(alphas[0]), float(alphas[-1])
+    marginal_first = float(classes["marginal"].sel(alpha_z=first).mean())
+    marginal_last = float(classes["marginal"].sel(alpha_z=last).mean())
+    times = np.asarray(phase["time"].values, dtype=float)
+    setting = (f"alpha_r=0, beta_r={beta_r:g}, N={int(phase['N'])}, states at "
+               f"t={np.nanmin(times):g}-{np.nanmax(times):g} from order-one initial conditions")
+    return [
+        Claim(
+            id="C8.zero_line",
+            title=(
+                f"{setting}: g_h = 1 + e^beta_r = {zero_gain:.4g} separates the phases at every "
+                f"alpha_z={alphas.tolist()}: no network below it is active (each quiescent, "
+                f"mean h^2 < {quiescent_q_h:g}, or marginally stable), none above it is quiescent "
+                f"(numbers of networks of {int(below.sum()) * alphas.size * phase.sizes['seed']} "
+                f"below, {int(above.sum()) * alphas.size * phase.sizes['seed']} above)"
+            ),
+            measured=[active_below, quiescent_above],
+            expected=[0, 0],
+            tolerance="counts of networks",
+            passed=bool(active_below == 0 and quiescent_above == 0 and below.any() and above.any()),
+            figure=figure,
+            dataset=datasets,
+        ),
+        Claim(
+            id="C8.marginal",
+            title=(
+                f"{setting}: the update gate brings marginal stability (a fraction >= "
+                f"{marginal_fraction:g} of Jacobian eigenvalues with |lambda| < "
+                f"{float(phase['epsilon'].values.ravel()[0]):g}): fraction of networks marginally "
+                f"stable at alpha_z={first:g} and at alpha_z={last:g}, over g_h={gains.values.tolist()}"
+            ),
+            measured=[marginal_first, marginal_last],
+            expected=[0.0, 1.0],
+            tolerance="fractions of networks",
+            passed=bool(marginal_first == 0.0 and marginal_last == 1.0 and first == 0.0),
+            figure=figure,
+            dataset=datasets,
+        ),
+    ]
+
+
+def transition_trend_claims(
+    transition: xr.Dataset, network: xr.Dataset, trend: xr.Dataset, n_sigma: float,
+    figure: str, datasets: str,
+) -> list[Claim]:
+    """C7.network_mle: at each gain of the trend sweep, the maximal exponent of the chaotic
+    networks (large initial conditions), extrapolated in 1/N from the survey's N and the
+    trend's larger N (:func:`_richardson` on seed means), equals the exponent of the DMFT
+    chaotic branch (upper) within n_sigma standard errors of the extrapolation."""
+    claims = []
+    branch = transition["chaotic_max_lyapunov_upper"]
+    for g_h in trend["g_h"].values:
+        per_network = xr.concat(
+            [
+                network["mle_chaotic_mean"].sel(init="large", g_h=g_h, drop=True)
+                .expand_dims(N=[int(network["N"])]),
+                trend["mle_chaotic_mean"].sel(init="large", g_h=g_h, drop=True),
+            ],
+            dim="N",
+            coords="minimal",
+            compat="override",
+        )
+        theory = float(branch.sel(g_h=g_h))
+        try:
+            value, error, sizes = _richardson(per_network)
+        except ValueError:  # fewer than two seeds with a chaotic trial at some N
+            value, error, sizes = float("nan"), float("nan"), per_network["N"].values.tolist()
+        claims.append(
+            Claim(
+                id="C7.network_mle",
+                title=(
+                    f"alpha_r={float(transition['alpha_r']):g}, beta_r="
+                    f"{float(transition['beta_r']):g}, g_h={g_h:g}: maximal exponent of the "
+                    f"chaotic networks extrapolated in 1/N from N={sizes} equals the DMFT "
+                    "chaotic branch (needs >= 2 seeds with a chaotic trial at each N)"
+                ),
+                measured=value,
+                expected=theory,
+                tolerance=float(n_sigma * error),
+                passed=bool(abs(value - theory) <= n_sigma * error),
+                figure=figure,
+                dataset=datasets,
+            )
+        )
+    return claims
 
 
 def slow_exponent_claims(

@@ -29,8 +29,10 @@ rule claims:
             f"{DATASETS}/transition_network.nc" if TRANSITION_ENABLED else []
         ),
         transition_kick=f"{DATASETS}/transition_kick.nc" if TRANSITION_ENABLED else [],
+        transition_trend=f"{DATASETS}/transition_trend.nc" if TRANSITION_ENABLED else [],
+        phase_alpha_z=f"{DATASETS}/phase_alpha_z.nc" if TRANSITION_ENABLED else [],
         dmft_mle=f"{DATASETS}/dmft_mle.nc" if DMFT_MLE_ENABLED else [],
-        library=library("claims", "dmft/classical", "correlation"),
+        library=library("claims", "dmft/classical", "correlation", "marginal_stability"),
     output:
         json=CLAIMS_JSON,
         table=report(CLAIMS_TABLE, caption="../report/claims.rst", category="Claims"),
@@ -63,6 +65,10 @@ rule claims:
         near_zero_eps=LYAPUNOV["spectrum"]["near_zero_eps"],
         mle_g_h=LYAPUNOV["mle"]["claim_g_h"],
         mle_alpha_z=LYAPUNOV["mle"]["claim_alpha_z"],
+        alpha_z_phase={
+            key: TRANSITION["alpha_z_phase"][key]
+            for key in ("marginal_fraction", "quiescent_q_h")
+        },
     script:
         "../scripts/claims.py"
 

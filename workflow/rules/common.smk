@@ -140,6 +140,32 @@ def cross_key_errors(config):
                 f"config key 'lyapunov.qr_interval' = {lyapunov['qr_interval']!r} must be "
                 f"a whole multiple of 'lyapunov.dt' = {lyapunov['dt']!r}"
             )
+    network = config["transition"]["network"]
+    if config["transition"]["enabled"]:
+        extra = sorted(
+            set(float(g) for g in network["trend_g_h"])
+            - set(float(g) for g in network["g_h"])
+        )
+        if extra:
+            messages.append(
+                f"config key 'transition.network.trend_g_h' has values {extra} missing "
+                f"from 'transition.network.g_h' = {network['g_h']!r}"
+            )
+        missing = sorted(
+            set(float(g) for g in network["trend_g_h"])
+            - set(float(g) for g in config["transition"]["g_h"])
+        )
+        if missing:
+            messages.append(
+                f"config key 'transition.network.trend_g_h' has values {missing} missing "
+                f"from 'transition.g_h' = {config['transition']['g_h']!r} (the DMFT branch "
+                "it is compared with)"
+            )
+        if network["trend_N"] <= network["N"]:
+            messages.append(
+                f"config key 'transition.network.trend_N' = {network['trend_N']!r} must "
+                f"be larger than 'transition.network.N' = {network['N']!r}"
+            )
     if simulate["max_lag"] > simulate["t_max"] / 2:
         messages.append(
             f"config key 'simulate.max_lag' = {simulate['max_lag']!r} must be at most half "
@@ -269,17 +295,36 @@ DMFT_SWEEP = Paramspace(
         columns=["g_h", "alpha_z", "noise_seed"],
     )
 )
-DMFT_SOLVER = {
-    key: DMFT[key] for key in ("n_paths", "dt", "n_points", "max_points")
-} | {"max_lag": SIM["max_lag"]}
+DMFT_SLOW = DMFT["slow"]
 
 
-def dmft_resources():
+def dmft_settings(alpha_z):
+    """The sampler settings at one alpha_z: `dmft.slow` from its alpha_z_min on, else `dmft`."""
+    return DMFT_SLOW if float(alpha_z) >= DMFT_SLOW["alpha_z_min"] else DMFT
+
+
+def dmft_solver(alpha_z):
+    """Keyword arguments of gatedrnn.dmft.stationary at one alpha_z (fixed key order)."""
+    settings = dmft_settings(alpha_z)
+    return {
+        "n_paths": settings["n_paths"],
+        "dt": settings["dt"],
+        "n_points": DMFT["n_points"],
+        "max_points": settings["max_points"],
+        "max_lag": SIM["max_lag"],
+    }
+
+
+def dmft_resources(alpha_z=0.0):
     """(mem_mb, runtime in minutes): the sampler caches M x max_points white noise (capped
-    at 400 MB) and costs ~50 ns per path and time point per iteration, <= 40 iterations.
+    at 400 MB) and costs ~50 ns per path and time point per iteration, <= 40 iterations
+    per doubling of the period (a factor 2 for the smaller periods).
     """
-    mem_mb = 1000 + min(400, 8 * 4 * DMFT["n_paths"] * DMFT["max_points"] / 1e6) * 3
-    seconds = 40 * 50e-9 * DMFT["n_paths"] * DMFT["max_points"] * 2
+    settings = dmft_settings(alpha_z)
+    mem_mb = (
+        1000 + min(400, 8 * 4 * settings["n_paths"] * settings["max_points"] / 1e6) * 3
+    )
+    seconds = 40 * 50e-9 * settings["n_paths"] * settings["max_points"] * 2
     return int(mem_mb), int(10 + 2 * seconds / 60)
 
 
@@ -509,6 +554,33 @@ TRANSITION_NETWORK_SWEEP = Paramspace(
         columns=["g_h", "seed"],
     )
 )
+ALPHA_Z_PHASE_RUN = {**SPECTRA_RUN, "eps": [float(TRANSITION["alpha_z_phase"]["eps"])]}
+TRANSITION_TREND_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {
+                "N": int(TRANSITION_NETWORK["trend_N"]),
+                "g_h": round(float(g_h), 6),
+                "seed": int(s),
+            }
+            for g_h in TRANSITION_NETWORK["trend_g_h"]
+            for s in TRANSITION_NETWORK["seeds"]
+        ],
+        columns=["N", "g_h", "seed"],
+    )
+)
+ALPHA_Z_PHASE = TRANSITION["alpha_z_phase"]
+ALPHA_Z_PHASE_SWEEP = Paramspace(
+    pd.DataFrame(
+        [
+            {"g_h": round(float(g_h), 6), "alpha_z": round(float(a), 6), "seed": int(s)}
+            for g_h in ALPHA_Z_PHASE["g_h"]
+            for a in ALPHA_Z_PHASE["alpha_z"]
+            for s in ALPHA_Z_PHASE["seeds"]
+        ],
+        columns=["g_h", "alpha_z", "seed"],
+    )
+)
 PHASE_SWEEP = Paramspace(
     pd.DataFrame(
         [
@@ -613,6 +685,8 @@ def final_outputs():
             f"{DATASETS}/phase_diagram.nc",
             f"{DATASETS}/transition_network.nc",
             f"{DATASETS}/transition_kick.nc",
+            f"{DATASETS}/transition_trend.nc",
+            f"{DATASETS}/phase_alpha_z.nc",
             *figure_files("transition"),
         ]
     if GRADIENTS_ENABLED:

@@ -25,8 +25,8 @@ rule dmft_stationary:
         "../envs/gatedrnn.yaml"
     threads: 1
     resources:
-        mem_mb=DMFT_MEM_MB,
-        runtime=DMFT_RUNTIME,
+        mem_mb=lambda wildcards: dmft_resources(wildcards.alpha_z)[0],
+        runtime=lambda wildcards: dmft_resources(wildcards.alpha_z)[1],
     params:
         model=lambda wildcards: {
             **SIM["model"],
@@ -34,7 +34,8 @@ rule dmft_stationary:
             "alpha_z": DMFT_SWEEP.instance(wildcards)["alpha_z"],
         },
         noise_seed=lambda wildcards: DMFT_SWEEP.instance(wildcards)["noise_seed"],
-        solver=DMFT_SOLVER,
+        solver=lambda wildcards: dmft_solver(wildcards.alpha_z),
+        output_dt=DMFT["dt"],
     script:
         "../scripts/dmft.py"
 
@@ -92,7 +93,7 @@ rule dmft_deterministic:
             "g_h": float(wildcards.g_h),
             "alpha_z": 0.0,
         },
-        solver={key: DMFT_SOLVER[key] for key in ("dt", "n_points", "max_lag")},
+        solver={key: dmft_solver(0.0)[key] for key in ("dt", "n_points", "max_lag")},
     script:
         "../scripts/dmft_deterministic.py"
 

@@ -251,8 +251,10 @@ rule figure_transition:
             f"{DATASETS}/phase_diagram.nc",
             f"{DATASETS}/transition_network.nc",
             f"{DATASETS}/transition_kick.nc",
+            f"{DATASETS}/phase_alpha_z.nc",
+            f"{DATASETS}/transition_trend.nc",
         ],
-        library=library("figures/transition", "figures/style"),
+        library=library("figures/transition", "figures/style", "marginal_stability"),
     output:
         report(
             figure_files("transition"),
@@ -271,5 +273,9 @@ rule figure_transition:
         runtime=10,
     params:
         figure="transition",
+        options={
+            key: TRANSITION["alpha_z_phase"][key]
+            for key in ("marginal_fraction", "quiescent_q_h")
+        },
     script:
         "../scripts/figure.py"

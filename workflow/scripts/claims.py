@@ -1,6 +1,7 @@
 """Evaluate the paper's claims on the datasets and write claims.json + a table (rule claims)."""
 
 from gatedrnn.claims import (
+    alpha_z_phase_claims,
     classical_limit_claims,
     dmft_claims,
     dmft_mle_claims,
@@ -14,6 +15,7 @@ from gatedrnn.claims import (
     spectral_edge_claims,
     transition_claims,
     transition_network_claims,
+    transition_trend_claims,
     timescale_claims,
     write_claims,
 )
@@ -128,5 +130,22 @@ if snakemake.input.transition:
         read_dataset(kick_path),
         figures["transition"],
         f"{transition_path}, {network_path}, {kick_path}",
+    )
+    trend_path = snakemake.input.transition_trend
+    claims += transition_trend_claims(
+        read_dataset(transition_path),
+        read_dataset(network_path),
+        read_dataset(trend_path),
+        n_sigma,
+        figures["transition"],
+        f"{transition_path}, {network_path}, {trend_path}",
+    )
+    alpha_z_path = snakemake.input.phase_alpha_z
+    claims += alpha_z_phase_claims(
+        read_dataset(alpha_z_path),
+        snakemake.params.alpha_z_phase["marginal_fraction"],
+        snakemake.params.alpha_z_phase["quiescent_q_h"],
+        figures["transition"],
+        alpha_z_path,
     )
 write_claims(claims, snakemake.output.json, snakemake.output.table)

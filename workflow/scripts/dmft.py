@@ -1,5 +1,7 @@
 """Solve the stationary DMFT at one point with one noise seed (rule dmft_stationary)."""
 
+import numpy as np
+
 from gatedrnn import GatedRNN
 from gatedrnn.dmft import stationary
 from gatedrnn.io import as_sweep_point, write_dataset
@@ -7,7 +9,18 @@ from gatedrnn.progress import log_to_file
 
 log_to_file(snakemake.log[0])
 noise_seed = snakemake.params.noise_seed
-solution = stationary(GatedRNN(**snakemake.params.model), seed=noise_seed, **snakemake.params.solver)
+solver = snakemake.params.solver
+solution = stationary(GatedRNN(**snakemake.params.model), seed=noise_seed, **solver)
+output_dt = snakemake.params.output_dt
+if solver["dt"] != output_dt:
+    # one lag grid for every alpha_z of the sweep, so that merged curves have no gaps: a
+    # coarser solver grid (slow points, correlations varying over 10^2-10^3 tau_h) is
+    # interpolated linearly onto the lags k * output_dt
+    n_out = int(np.floor(solver["max_lag"] / output_dt + 1e-9)) + 1
+    solution = solution.interp(lag=output_dt * np.arange(n_out))
+    solution.attrs["output_lags"] = (
+        f"interpolated linearly from the solver's lags k * {solver['dt']:g} onto k * {output_dt:g}"
+    )
 solution = solution.assign_coords(
     noise_seed=((), noise_seed, {"long_name": "seed of the sampler's noise", "units": "1"})
 )

@@ -1,4 +1,5 @@
-"""Finite networks at the strong gate (rules transition_network, transition_kick)."""
+"""Finite networks at the strong gate (rules transition_network, transition_trend,
+transition_kick)."""
 
 from gatedrnn import GatedRNN, Network
 from gatedrnn.bistability import attractor_survey, fixed_point_census, input_induced_chaos
@@ -14,13 +15,15 @@ model = dict(snakemake.params.model)
 seed = model.pop("seed")
 params = GatedRNN(**model)
 network = Network(params, N=settings["N"], seed=seed)
-if snakemake.params.kind == "network":
+if snakemake.params.kind in ("network", "trend"):
     result = attractor_survey(
         network,
         n_trials=settings["n_trials"],
         t_max=settings["t_max"],
         mle_window=settings["mle_window"],
     )
+    sweep_dims = ["g_h", "seed"] if snakemake.params.kind == "network" else ["N", "g_h", "seed"]
+if snakemake.params.kind == "network":
     census = fixed_point_census(
         Network(params, N=settings["census_N"], seed=seed), n_starts=settings["n_starts"]
     )
@@ -30,8 +33,7 @@ if snakemake.params.kind == "network":
             f"fixed-point census at N = {settings['census_N']}: {variable.attrs['long_name']}"
         )
         result[f"census_{name}"] = variable.drop_vars(list(variable.coords))
-    sweep_dims = ["g_h", "seed"]
-else:
+elif snakemake.params.kind == "kick":
     result = input_induced_chaos(
         network,
         settings["kick_amplitude"],

@@ -327,8 +327,9 @@ def stationary_sampled(
         (unbiased; ~2x smaller noise in the long-time tail, see `_Sampler.__call__`).
     auto_period : bool
         If the relaxation time tau of the solution exceeds taper_start / period_factor
-        (taper_start = T_P / 4 by default), double P (up to `max_points`) and solve again
-        from the previous solution. If P cannot grow enough, warn and mark not converged.
+        (taper_start = T_P / 4 by default), or the iteration did not converge within
+        `max_iter`, double P (up to `max_points`) and solve again from the previous solution.
+        If P cannot grow enough, warn and mark not converged.
     period_factor : float
         Required taper_start / tau (default 6: an exponential tail is ~e^-6 C_h(0) where the
         taper starts).
@@ -353,6 +354,11 @@ def stationary_sampled(
       spreads by 5% (13.2-14.9 vs the exact 13.65).
     - alpha_z = 2 (dt 0.1, P grown to 8192): 12-30 s; C_h(0) spread ~1.3%, tau 25-27.
     - alpha_z = 5 (dt 0.2, P grown to 32768): 40-70 s; tau ~ 140-160.
+    - alpha_z = 10 (dt 0.5, P grown to 65536): 115-240 s; C_h(0) 2.00-2.02, tau 1110-1250
+      (3 seeds; 800-970 at M = 500: the tail is not converged in M). dt = 0.5 and 0.2 agree
+      (C_h(0) within 0.3%, tau 972 vs 962, same seed, M = 500); dt = 1 biases tau by ~+30%.
+    - alpha_z = 20: tau > 1.1e4 (converged at dt 1, P dt = 2.6e5, M = 250, but the tail
+      is longer than the period allows); periods of ~1e6 tau_h are needed.
 
     The long-time tail is the least accurate part: a slow mode of the self-consistency
     (multiplier ~0.95 near chaos) amplifies the low-frequency sampling noise ~20x. The
@@ -423,9 +429,15 @@ def stationary_sampled(
             bool(np.isfinite(tau) and period_factor * tau <= circle.taper_start)
             or est["C_h"][0] <= 0
         )
-        if period_ok or not auto_period or 2 * circle.n_points > max_points:
+        if (period_ok and converged) or not auto_period or 2 * circle.n_points > max_points:
             break
-        new = circle.grown(tau, period_factor, max_points)
+        # a period too short for the slow tail can also make the map cycle without
+        # converging (seen at alpha_z = 20: tau = 150 on P dt = 4096, ~10^4 when solved)
+        new = (
+            circle.grown(tau, period_factor, max_points)
+            if not period_ok
+            else Circle(2 * circle.n_points, circle.dt, circle.taper)
+        )
         c_phi0, c_src0 = (circle.carry(est[name], new) for name in ("C_phi", "C_sigma_r_phi"))
         circle = new
     if not converged:

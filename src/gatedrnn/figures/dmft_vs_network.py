@@ -51,11 +51,13 @@ def dmft_vs_network_figure(
     lags = network["lag"].values
     stride = max(1, lags.size // n_markers)
     for column, (alpha_z, colour) in enumerate(zip(alphas, colours)):
+        converged = bool(theory["converged"].sel(alpha_z=alpha_z).all())
         for row, name in enumerate(("C_h", "C_z", "C_r")):
             axis = axes[row, column]
             d_mean, d_error = _mean_and_error(theory[name].sel(alpha_z=alpha_z), "noise_seed")
             d_lags = theory["lag"].values
-            axis.plot(d_lags, d_mean, color=colour, label="DMFT")
+            axis.plot(d_lags, d_mean, color=colour, ls="-" if converged else "--",
+                      label="DMFT" if converged else "DMFT (not converged)")
             axis.fill_between(d_lags, d_mean - d_error, d_mean + d_error, color=colour, alpha=0.3, lw=0)
             if exact is not None and alpha_z == 0.0 and g_h in exact["g_h"].values:
                 reference = exact[name].sel(g_h=g_h)
@@ -69,7 +71,8 @@ def dmft_vs_network_figure(
             )
             axis.set_xlim(0, lags[-1])
             if row == 0:
-                axis.set_title(rf"$\alpha_z$ = {alpha_z:g}")
+                axis.set_title(rf"$\alpha_z$ = {alpha_z:g}" + ("" if converged else
+                                                             "\nDMFT NOT converged (dashed)"))
             if column == 0:
                 axis.set_ylabel(_LABELS[name])
             if row == 2:
@@ -82,7 +85,12 @@ def dmft_vs_network_figure(
     axis_tau = axes[3, 0]
     d_tau = theory["relaxation_time"].sel(alpha_z=alphas)
     d_mean, d_error = _mean_and_error(d_tau, "noise_seed")
-    axis_tau.errorbar(alphas, d_mean, yerr=d_error, color="C0", marker="s", capsize=3, label="DMFT")
+    solved = theory["converged"].sel(alpha_z=alphas).all("noise_seed").values.astype(bool)
+    axis_tau.errorbar(alphas[solved], d_mean[solved], yerr=d_error[solved], color="C0", marker="s",
+                      capsize=3, label="DMFT")
+    if not solved.all():
+        axis_tau.scatter(alphas[~solved], d_mean[~solved], color="C0", marker="s",
+                         facecolor="none", label="DMFT, not converged (period too short)")
     per_network = relaxation_time(network["C_h"].sel(alpha_z=alphas).mean("trial"))
     for alpha_z in alphas:
         values = per_network.sel(alpha_z=alpha_z).values

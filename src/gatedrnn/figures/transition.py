@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ..marginal_stability import classify_networks
 from .style import apply_style, palette, plt
 
 __all__ = ["transition_figure"]
@@ -18,9 +19,11 @@ GAINS = (
 
 
 def transition_figure(transition: xr.Dataset, phase: xr.Dataset, network: xr.Dataset | None = None,
-                      kick: xr.Dataset | None = None):
-    """Branches and critical gains at a strong output gate; (g_h, alpha_r) and (g_h, beta_r)
-    phase diagrams.
+                      kick: xr.Dataset | None = None, alpha_z_phase: xr.Dataset | None = None,
+                      trend: xr.Dataset | None = None, marginal_fraction: float = 0.02,
+                      quiescent_q_h: float = 1e-3):
+    """Branches and critical gains at a strong output gate; (g_h, alpha_r), (g_h, beta_r) and
+    (g_h, alpha_z) phase diagrams.
 
     Parameters
     ----------
@@ -30,14 +33,30 @@ def transition_figure(transition: xr.Dataset, phase: xr.Dataset, network: xr.Dat
         dims g_h, seed, init, trial, time), optional.
     kick : Dataset of input-induced chaos runs (merge_transition_kick; dims alpha_r, seed,
         trial, time), optional.
+    alpha_z_phase : Dataset of merge_phase_alpha_z (Jacobian spectra of networks over g_h,
+        alpha_z, seed at alpha_r = 0), optional.
+    trend : Dataset of merge_transition_trend (attractor survey at a larger N; dims N, g_h,
+        seed, ...), optional; needs `network`.
+    marginal_fraction, quiescent_q_h : thresholds of
+        `gatedrnn.marginal_stability.classify_networks`.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     apply_style()
-    figure, axes = plt.subplots(2, 3, figsize=(13.5, 7.4), layout="constrained")
-    (axis_branch, axis_mle, axis_count), (axis_kick, axis_alpha, axis_beta) = axes
+    figure, axes = plt.subplots(3, 3, figsize=(13.5, 11.0), layout="constrained")
+    (axis_branch, axis_mle, axis_count), (axis_kick, axis_alpha, axis_beta) = axes[:2]
+    axis_az, axis_near_zero, axis_trend = axes[2]
+    if alpha_z_phase is not None:
+        _alpha_z_panels(axis_az, axis_near_zero, alpha_z_phase, marginal_fraction, quiescent_q_h)
+    else:
+        axis_az.set_visible(False)
+        axis_near_zero.set_visible(False)
+    if trend is not None and network is not None:
+        _trend_panel(axis_trend, network, trend, transition)
+    else:
+        axis_trend.set_visible(False)
     gains = transition["g_h"].values
     for name, style, label in (
         ("static_delta_h_upper", "-", r"static $\Delta_h$ (upper)"),
@@ -157,4 +176,105 @@ def _kick_panel(axis, kick: xr.Dataset) -> None:
     axis.set_xlabel(r"time ($\tau_h$)")
     axis.set_ylabel(r"$q_h(t)$ (mean $h^2$)")
     axis.set_title(rf"input-induced chaos at $g_h$ = {float(kick['g_h']):g}", fontsize="small")
+    axis.legend(frameon=False, fontsize="x-small")
+
+
+def _cell_edges(centres: np.ndarray) -> np.ndarray:
+    """Edges of grid cells around sorted centres (midpoints; end cells mirrored)."""
+    middle = 0.5 * (centres[1:] + centres[:-1])
+    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
+
+
+def _alpha_z_panels(axis_map, axis_fraction, phase: xr.Dataset, marginal_fraction: float,
+                    quiescent_q_h: float) -> None:
+    """(g_h, alpha_z) phase diagram from network spectra, and the near-zero eigenvalue
+    fraction against alpha_z with its prediction P(sigma_z < eps) / 3."""
+    classes = classify_networks(phase, marginal_fraction, quiescent_q_h)
+    phase = phase.sortby(["g_h", "alpha_z"])
+    classes = classes.sortby(["g_h", "alpha_z"])
+    gains, alphas = phase["g_h"].values, phase["alpha_z"].values
+    fraction = classes["near_zero_fraction"].mean("seed").transpose("alpha_z", "g_h")
+    predicted = phase["near_zero_predicted"].isel(epsilon=0).mean("seed").transpose("alpha_z", "g_h")
+    rows = np.arange(alphas.size)
+    mesh = axis_map.pcolormesh(_cell_edges(gains), _cell_edges(rows.astype(float)), fraction,
+                               cmap="viridis", shading="flat")
+    plt.colorbar(mesh, ax=axis_map, label=r"fraction of eigenvalues with $|\lambda| < \epsilon$")
+    markers = (("quiescent", "o", "quiescent"), ("active", "^", "active (chaotic)"),
+               ("marginal", "s", "marginally stable"))
+    for name, marker, label in markers:
+        majority = classes[name].mean("seed").transpose("alpha_z", "g_h").values > 0.5
+        row, column = np.nonzero(majority)
+        axis_map.scatter(gains[column], rows[row], marker=marker, s=30, facecolor="white",
+                         edgecolor="k", label=label, zorder=3)
+    if gains.size > 1 and alphas.size > 1:
+        axis_map.contour(gains, rows, predicted, levels=[marginal_fraction], colors="w",
+                         linestyles="--", linewidths=1)
+    zero_gain = 1.0 + np.exp(float(phase["beta_r"]))
+    axis_map.axvline(zero_gain, color="tab:red", lw=1.5,
+                     label=rf"zero FP unstable, $g_h = 1 + e^{{\beta_r}}$ = {zero_gain:.3g}")
+    axis_map.set_yticks(rows, [f"{a:g}" for a in alphas])
+    axis_map.set_xlabel(r"$g_h$")
+    axis_map.set_ylabel(r"$\alpha_z$")
+    epsilon = float(phase["epsilon"].values.ravel()[0])
+    times = np.asarray(phase["time"].values, dtype=float)
+    axis_map.set_title(
+        rf"$(g_h, \alpha_z)$ at $\alpha_r$ = 0, N = {int(phase['N'])}, t = "
+        f"{np.nanmin(times):g}-{np.nanmax(times):g}: marginal if "
+        rf"$\geq${marginal_fraction:g} of eigenvalues in $|\lambda|<${epsilon:g}"
+        "\n(dashed: RMT $P(\\sigma_z<\\epsilon)/3$ at that level)", fontsize="small")
+    axis_map.legend(frameon=False, fontsize="x-small", loc="upper center",
+                    bbox_to_anchor=(0.5, -0.14), ncol=2)
+
+    measured = classes["near_zero_fraction"]
+    prediction = phase["near_zero_predicted"].isel(epsilon=0)
+    for g_h, colour in zip(gains, palette(gains.size)):
+        values = measured.sel(g_h=g_h)
+        axis_fraction.errorbar(alphas, values.mean("seed"),
+                               yerr=values.std("seed", ddof=1) / np.sqrt(values.sizes["seed"]),
+                               fmt="o", ms=4, capsize=3, color=colour, label=rf"$g_h$ = {g_h:g}")
+        axis_fraction.plot(alphas, prediction.sel(g_h=g_h).mean("seed"), "-", color=colour, lw=1)
+    axis_fraction.axhline(marginal_fraction, color="grey", ls=":", lw=1,
+                          label="marginal-stability level")
+    axis_fraction.set_xlabel(r"$\alpha_z$")
+    axis_fraction.set_ylabel(rf"fraction with $|\lambda| < ${epsilon:g}")
+    axis_fraction.set_title("networks (mean ± s.e. over seeds) vs\n"
+                            r"$P(\sigma_z < \epsilon)/3$ of the same states (lines)",
+                            fontsize="small")
+    axis_fraction.legend(frameon=False, fontsize="x-small")
+
+
+def _trend_panel(axis, network: xr.Dataset, trend: xr.Dataset, transition: xr.Dataset) -> None:
+    """Chaotic networks' maximal exponent against 1/N at the trend gains, with the 1/N line
+    through the two sizes and the DMFT chaotic branch at 1/N = 0."""
+    branch = transition["chaotic_max_lyapunov_upper"]
+    for g_h, colour in zip(trend["g_h"].values, palette(trend.sizes["g_h"])):
+        sizes, means, errors = [], [], []
+        parts = [network.expand_dims(N=[int(network["N"])]) if "N" not in network.dims else network,
+                 trend]
+        for part in parts:
+            for size in np.atleast_1d(part["N"].values):
+                values = part["mle_chaotic_mean"].sel(init="large", g_h=g_h, N=size).dropna("seed")
+                if values.sizes["seed"] == 0:
+                    continue
+                sizes.append(float(size))
+                means.append(float(values.mean()))
+                errors.append(float(values.std(ddof=1) / np.sqrt(values.sizes["seed"]))
+                              if values.sizes["seed"] > 1 else np.nan)
+        inverse = 1.0 / np.asarray(sizes)
+        axis.errorbar(inverse, means, yerr=errors, fmt="o", ms=4, capsize=3, color=colour,
+                      label=rf"networks, $g_h$ = {g_h:g}")
+        if len(sizes) >= 2:
+            order = np.argsort(inverse)[:2]
+            slope = (means[order[1]] - means[order[0]]) / (inverse[order[1]] - inverse[order[0]])
+            intercept = means[order[0]] - slope * inverse[order[0]]
+            line = np.linspace(0.0, inverse.max(), 10)
+            axis.plot(line, intercept + slope * line, ":", color=colour, lw=1)
+        axis.plot([0.0], [float(branch.sel(g_h=g_h))], "*", ms=10, color=colour,
+                  label=rf"DMFT branch, $g_h$ = {g_h:g}")
+    axis.set_xlim(left=-0.0001)
+    axis.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
+    axis.set_xlabel(r"$1/N$")
+    axis.set_ylabel(r"$\lambda_{max}$ ($1/\tau_h$)")
+    axis.set_title(rf"chaotic networks' MLE at $\alpha_r$ = {float(transition['alpha_r']):g}:"
+                   "\nN trend to the DMFT branch (C7.network_mle)", fontsize="small")
     axis.legend(frameon=False, fontsize="x-small")
