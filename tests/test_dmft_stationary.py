@@ -217,6 +217,15 @@ def test_sampler_dataset_conventions(scs_seeds, tmp_path):
     assert back.attrs["method"] == "sampling"
 
 
+def test_sampler_starts_on_a_long_period():
+    # the alpha_z = 0 starting point is solved on the same (here > 65536-point) circle
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ds = stationary(GatedRNN(g_h=4.0, alpha_z=2.0), n_paths=8, dt=0.5, n_points=131072,
+                        max_points=131072, max_iter=1)
+    assert json.loads(ds.attrs["settings"])["n_points"] == 131072
+
+
 def test_sampler_is_reproducible():
     kwargs = dict(n_paths=50, seed=3, dt=0.2, n_points=512, max_iter=3)
     with warnings.catch_warnings():

@@ -399,6 +399,7 @@ def stationary_sampled(
                 tol=1e-8,
                 max_lag=circle.period / 2,
                 auto_period=False,
+                max_points=n_points,
             )
     c_phi0 = np.asarray(initial["C_phi"].values, dtype=float)
     c_src0 = np.asarray(initial["C_sigma_r_phi"].values, dtype=float)
