@@ -92,6 +92,13 @@ def transition_figure(transition: xr.Dataset, phase: xr.Dataset, network: xr.Dat
             axis.axvline(float(transition[name]), color="grey", ls=style, lw=1, label=label)
         axis.set_xlabel(r"$g_h$")
         axis.legend(frameon=False, fontsize="x-small")
+    # one g_h axis for the branches, the exponents and the network counts
+    gain_values = [transition["g_h"].values] + ([network["g_h"].values] if network is not None else [])
+    low = min(float(np.min(v)) for v in gain_values)
+    high = max(float(np.max(v)) for v in gain_values)
+    margin = 0.03 * (high - low)
+    for axis in (axis_branch, axis_mle, axis_count):
+        axis.set_xlim(low - margin, high + margin)
     axis_branch.set_ylabel("variance")
     axis_mle.set_ylabel(r"$\lambda_{max}$ ($1/\tau_h$)")
     axis_mle.axhline(0, color="grey", lw=0.6)
