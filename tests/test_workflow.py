@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 from gatedrnn.io import read_dataset
@@ -221,6 +222,12 @@ def test_tiny_run_outputs(tiny_run):
     assert "100%" in log and "ETA" in log
     dmft = read_dataset(results / "datasets" / "dmft.nc")
     assert dict(dmft.sizes)["noise_seed"] == 2 and dmft["C_h"].dims[-1] == "lag"
+    # alpha_z = 5 is solved with the dmft.slow settings (dt 0.4) and put on the same lags
+    np.testing.assert_allclose(np.diff(dmft["lag"].values), 0.2)
+    assert bool(dmft["C_h"].notnull().all())
+    slow = read_dataset(results / "dmft/stationary/g_h~4.0/alpha_z~5.0/noise_seed~0.nc")
+    assert json.loads(slow.attrs["settings"])["dt"] == 0.4
+    assert "k * 0.4 onto k * 0.2" in slow.attrs["output_lags"]
     dmft_log = (results / "logs/dmft/stationary/g_h~4.0/alpha_z~0.0/noise_seed~0.log").read_text()
     assert "iteration" in dmft_log and "residual" in dmft_log
 

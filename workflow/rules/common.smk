@@ -554,7 +554,6 @@ TRANSITION_NETWORK_SWEEP = Paramspace(
         columns=["g_h", "seed"],
     )
 )
-ALPHA_Z_PHASE_RUN = {**SPECTRA_RUN, "eps": [float(TRANSITION["alpha_z_phase"]["eps"])]}
 TRANSITION_TREND_SWEEP = Paramspace(
     pd.DataFrame(
         [
@@ -570,6 +569,7 @@ TRANSITION_TREND_SWEEP = Paramspace(
     )
 )
 ALPHA_Z_PHASE = TRANSITION["alpha_z_phase"]
+ALPHA_Z_PHASE_RUN = {**SPECTRA_RUN, "eps": [float(ALPHA_Z_PHASE["eps"])]}
 ALPHA_Z_PHASE_SWEEP = Paramspace(
     pd.DataFrame(
         [
