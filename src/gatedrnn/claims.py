@@ -709,8 +709,8 @@ def alpha_z_phase_claims(
                 f"{setting}: g_h = 1 + e^beta_r = {zero_gain:.4g} separates the phases at every "
                 f"alpha_z={alphas.tolist()}: no network below it is active (each quiescent, "
                 f"mean h^2 < {quiescent_q_h:g}, or marginally stable), none above it is quiescent "
-                f"(numbers of networks of {int(below.sum()) * alphas.size * phase.sizes['seed']} "
-                f"below, {int(above.sum()) * alphas.size * phase.sizes['seed']} above)"
+                f"(counts of {int(below.sum()) * alphas.size * phase.sizes['seed']} networks "
+                f"below and {int(above.sum()) * alphas.size * phase.sizes['seed']} above)"
             ),
             measured=[active_below, quiescent_above],
             expected=[0, 0],

@@ -357,8 +357,10 @@ def stationary_sampled(
     - alpha_z = 10 (dt 0.5, P grown to 65536): 115-240 s; C_h(0) 2.00-2.02, tau 1110-1250
       (3 seeds; 800-970 at M = 500: the tail is not converged in M). dt = 0.5 and 0.2 agree
       (C_h(0) within 0.3%, tau 972 vs 962, same seed, M = 500); dt = 1 biases tau by ~+30%.
-    - alpha_z = 20: tau > 1.1e4 (converged at dt 1, P dt = 2.6e5, M = 250, but the tail
-      is longer than the period allows); periods of ~1e6 tau_h are needed.
+    - alpha_z = 20: tau > 1.1e4 (grown from P = 4096 at dt 1, M = 250, it converged on
+      P dt = 2.6e5 with a tail longer than that period allows; started directly on long
+      periods it did not converge in 40 iterations on P = 2^18 or 2^19, residual ~1e-2):
+      periods of ~1e6 tau_h are needed (paper scale).
 
     The long-time tail is the least accurate part: a slow mode of the self-consistency
     (multiplier ~0.95 near chaos) amplifies the low-frequency sampling noise ~20x. The
@@ -433,7 +435,7 @@ def stationary_sampled(
         if (period_ok and converged) or not auto_period or 2 * circle.n_points > max_points:
             break
         # a period too short for the slow tail can also make the map cycle without
-        # converging (seen at alpha_z = 20: tau = 150 on P dt = 4096, ~10^4 when solved)
+        # converging (seen at alpha_z = 20: tau = 150 on P dt = 4096, > 10^4 on longer ones)
         new = (
             circle.grown(tau, period_factor, max_points)
             if not period_ok
