@@ -59,7 +59,7 @@ from .progress import Progress
 from .simulate import parameter_coords
 from .validate import integer, number
 
-__all__ = ["fixed_point_census", "attractor_survey", "input_induced_chaos"]
+__all__ = ["fixed_point_census", "attractor_survey", "input_induced_chaos", "chaotic_mle_by_size"]
 
 #: Initial conditions of the attractor survey, in the order of the ``init`` dimension.
 _INITS = ("small", "large")
@@ -333,6 +333,29 @@ def attractor_survey(
 
 
 # --- input-induced chaos --------------------------------------------------------------------
+
+
+def chaotic_mle_by_size(surveys: list[xr.Dataset], g_h: float) -> xr.DataArray:
+    """Per-network mean MLE of the chaotic large-init trials at one g_h, over network sizes.
+
+    Parameters
+    ----------
+    surveys : list of Dataset
+        Merged `attractor_survey` results (with ``mle_chaotic_mean`` over g_h, seed, init),
+        each with N as a scalar coordinate or a dimension.
+    g_h : float
+        A gain present in every survey.
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims (N, seed), N sorted; NaN where a network had no chaotic trial.
+    """
+    parts = []
+    for survey in surveys:
+        values = survey["mle_chaotic_mean"].sel(init="large", g_h=g_h, drop=True)
+        parts.append(values if "N" in values.dims else values.expand_dims(N=[int(survey["N"])]))
+    return xr.concat(parts, dim="N", coords="minimal", compat="override").sortby("N")
 
 
 def input_induced_chaos(

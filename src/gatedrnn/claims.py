@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from .correlation import relaxation_time
+from .bistability import chaotic_mle_by_size
 from .dmft.classical import scs_variance
 from .marginal_stability import classify_networks
 from .simulate import params_from_coords
@@ -748,16 +749,7 @@ def transition_trend_claims(
     claims = []
     branch = transition["chaotic_max_lyapunov_upper"]
     for g_h in trend["g_h"].values:
-        per_network = xr.concat(
-            [
-                network["mle_chaotic_mean"].sel(init="large", g_h=g_h, drop=True)
-                .expand_dims(N=[int(network["N"])]),
-                trend["mle_chaotic_mean"].sel(init="large", g_h=g_h, drop=True),
-            ],
-            dim="N",
-            coords="minimal",
-            compat="override",
-        )
+        per_network = chaotic_mle_by_size([network, trend], g_h)
         theory = float(branch.sel(g_h=g_h))
         try:
             value, error, sizes = _richardson(per_network)

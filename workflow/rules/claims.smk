@@ -32,7 +32,13 @@ rule claims:
         transition_trend=f"{DATASETS}/transition_trend.nc" if TRANSITION_ENABLED else [],
         phase_alpha_z=f"{DATASETS}/phase_alpha_z.nc" if TRANSITION_ENABLED else [],
         dmft_mle=f"{DATASETS}/dmft_mle.nc" if DMFT_MLE_ENABLED else [],
-        library=library("claims", "dmft/classical", "correlation", "marginal_stability"),
+        library=library(
+            "claims",
+            "dmft/classical",
+            "correlation",
+            "marginal_stability",
+            "bistability",
+        ),
     output:
         json=CLAIMS_JSON,
         table=report(CLAIMS_TABLE, caption="../report/claims.rst", category="Claims"),

@@ -254,7 +254,9 @@ rule figure_transition:
             f"{DATASETS}/phase_alpha_z.nc",
             f"{DATASETS}/transition_trend.nc",
         ],
-        library=library("figures/transition", "figures/style", "marginal_stability"),
+        library=library(
+            "figures/transition", "figures/style", "marginal_stability", "bistability"
+        ),
     output:
         report(
             figure_files("transition"),

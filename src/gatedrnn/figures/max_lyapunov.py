@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .style import apply_style, palette, plt
+from .style import apply_style, palette, plt, size_trend
 
 __all__ = ["max_lyapunov_figure"]
 
@@ -60,17 +60,8 @@ def max_lyapunov_figure(mle: xr.Dataset, theory: xr.Dataset, simulations: xr.Dat
 
     g_claim = _trend_gain(mle)
     for alpha_z in alphas:
-        per_network = mle["mle"].sel(g_h=g_claim, alpha_z=alpha_z).dropna("N", how="all")
-        mean, error = _mean_error(per_network)
-        inverse_N = 1.0 / per_network["N"].values
-        axis_size.errorbar(inverse_N, mean, yerr=error, fmt="o", ms=4, capsize=3,
-                           color=colours[alpha_z], label=rf"network $\alpha_z$ = {alpha_z:g}")
-        if inverse_N.size >= 2:
-            order = np.argsort(inverse_N)[:2]
-            slope = (mean[order[1]] - mean[order[0]]) / (inverse_N[order[1]] - inverse_N[order[0]])
-            intercept = mean[order[0]] - slope * inverse_N[order[0]]
-            axis_size.plot([0, inverse_N[order[1]]], [intercept, intercept + slope * inverse_N[order[1]]],
-                           color=colours[alpha_z], ls="--", lw=0.8)
+        size_trend(axis_size, mle["mle"].sel(g_h=g_claim, alpha_z=alpha_z), colours[alpha_z],
+                   rf"network $\alpha_z$ = {alpha_z:g}")
     axis_size.scatter([0.0], [float(frozen["max_lyapunov"].sel(g_h=g_claim))], marker="*",
                       s=80, color="k", zorder=3, label=r"DMFT, $\alpha_z$ = 0")
     if sampled is not None and g_claim in sampled["g_h"].values:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ..bistability import chaotic_mle_by_size
 from ..marginal_stability import classify_networks
-from .style import apply_style, palette, plt
+from .style import apply_style, palette, plt, size_trend
 
 __all__ = ["transition_figure"]
 
@@ -252,30 +253,11 @@ def _alpha_z_panels(axis_map, axis_fraction, phase: xr.Dataset, marginal_fractio
 
 def _trend_panel(axis, network: xr.Dataset, trend: xr.Dataset, transition: xr.Dataset) -> None:
     """Chaotic networks' maximal exponent against 1/N at the trend gains, with the 1/N line
-    through the two sizes and the DMFT chaotic branch at 1/N = 0."""
+    through the two largest sizes and the DMFT chaotic branch at 1/N = 0."""
     branch = transition["chaotic_max_lyapunov_upper"]
     for g_h, colour in zip(trend["g_h"].values, palette(trend.sizes["g_h"])):
-        sizes, means, errors = [], [], []
-        parts = [network.expand_dims(N=[int(network["N"])]) if "N" not in network.dims else network,
-                 trend]
-        for part in parts:
-            for size in np.atleast_1d(part["N"].values):
-                values = part["mle_chaotic_mean"].sel(init="large", g_h=g_h, N=size).dropna("seed")
-                if values.sizes["seed"] == 0:
-                    continue
-                sizes.append(float(size))
-                means.append(float(values.mean()))
-                errors.append(float(values.std(ddof=1) / np.sqrt(values.sizes["seed"]))
-                              if values.sizes["seed"] > 1 else np.nan)
-        inverse = 1.0 / np.asarray(sizes)
-        axis.errorbar(inverse, means, yerr=errors, fmt="o", ms=4, capsize=3, color=colour,
-                      label=rf"networks, $g_h$ = {g_h:g}")
-        if len(sizes) >= 2:
-            order = np.argsort(inverse)[:2]
-            slope = (means[order[1]] - means[order[0]]) / (inverse[order[1]] - inverse[order[0]])
-            intercept = means[order[0]] - slope * inverse[order[0]]
-            line = np.linspace(0.0, inverse.max(), 10)
-            axis.plot(line, intercept + slope * line, ":", color=colour, lw=1)
+        size_trend(axis, chaotic_mle_by_size([network, trend], g_h), colour,
+                   rf"networks, $g_h$ = {g_h:g}")
         axis.plot([0.0], [float(branch.sel(g_h=g_h))], "*", ms=10, color=colour,
                   label=rf"DMFT branch, $g_h$ = {g_h:g}")
     axis.set_xlim(left=-0.0001)
