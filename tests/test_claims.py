@@ -158,6 +158,35 @@ def test_dmft_claims_pass_within_noise_and_fail_on_a_systematic_offset():
     assert not any(c.passed for c in offset)
 
 
+def _dmft_timescales(taus, converged=None):
+    """relaxation_time and converged over (g_h, alpha_z, noise_seed); taus: (alpha_z, seed)."""
+    taus = np.asarray(taus, dtype=float)
+    flags = np.ones(taus.shape, dtype=np.int8) if converged is None else np.asarray(converged, np.int8)
+    return xr.Dataset(
+        {
+            "relaxation_time": (("g_h", "alpha_z", "noise_seed"), taus[None]),
+            "converged": (("g_h", "alpha_z", "noise_seed"), flags[None]),
+        },
+        coords={"g_h": [4.0], "alpha_z": [0.0, 10.0, 20.0], "noise_seed": np.arange(taus.shape[1])},
+    )
+
+
+def test_dmft_timescale_claim_needs_growth_beyond_the_seed_spread_and_converged_solutions():
+    from gatedrnn.claims import dmft_timescale_claims
+
+    growing = [[13.0, 14.0, 15.0], [900.0, 1000.0, 1100.0], [1.3e4, 1.4e4, 1.5e4]]
+    (claim,) = dmft_timescale_claims(_dmft_timescales(growing), 3.0, "f", "d")
+    assert claim.id == "C2.timescale" and claim.passed
+    assert claim.measured == pytest.approx([14.0, 1000.0, 1.4e4])
+    # a drop at alpha_z = 20 by 9 seed standard errors (s.e. 577 each) fails
+    dropping = [[13.0, 14.0, 15.0], [1.3e4, 1.4e4, 1.5e4], [900.0, 1000.0, 1100.0]]
+    assert not dmft_timescale_claims(_dmft_timescales(dropping), 3.0, "f", "d")[0].passed
+    # a solution that did not converge only bounds its relaxation time: the check fails
+    flags = [[1, 1, 1], [1, 1, 1], [1, 0, 1]]
+    (unconverged,) = dmft_timescale_claims(_dmft_timescales(growing, flags), 3.0, "f", "d")
+    assert not unconverged.passed and "NOT every solution converged" in unconverged.title
+
+
 def test_sampler_claims_compare_with_the_exact_solution():
     from gatedrnn.claims import sampler_claims
 

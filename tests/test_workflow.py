@@ -187,6 +187,7 @@ def test_tiny_run_outputs(tiny_run):
         "C2.sampler.C_h",
         "C2.sampler.C_z",
         "C2.sampler.C_r",
+        "C2.timescale",
         "C3.timescale",
         "C3.edge",
         "C3.near_zero",
@@ -222,12 +223,14 @@ def test_tiny_run_outputs(tiny_run):
     assert "100%" in log and "ETA" in log
     dmft = read_dataset(results / "datasets" / "dmft.nc")
     assert dict(dmft.sizes)["noise_seed"] == 2 and dmft["C_h"].dims[-1] == "lag"
-    # alpha_z = 5 is solved with the dmft.slow settings (dt 0.4) and put on the same lags
+    # alpha_z = 5 is solved with the dmft.slow settings (dt 0.8, which does not divide
+    # simulate.max_lag = 10) and put on the same lags, up to max_lag, without gaps
     np.testing.assert_allclose(np.diff(dmft["lag"].values), 0.2)
+    assert float(dmft["lag"][-1]) == pytest.approx(10.0)
     assert bool(dmft["C_h"].notnull().all())
     slow = read_dataset(results / "dmft/stationary/g_h~4.0/alpha_z~5.0/noise_seed~0.nc")
-    assert json.loads(slow.attrs["settings"])["dt"] == 0.4
-    assert "k * 0.4 onto k * 0.2" in slow.attrs["output_lags"]
+    assert json.loads(slow.attrs["settings"])["dt"] == 0.8
+    assert "k * 0.8 onto k * 0.2" in slow.attrs["output_lags"]
     dmft_log = (results / "logs/dmft/stationary/g_h~4.0/alpha_z~0.0/noise_seed~0.log").read_text()
     assert "iteration" in dmft_log and "residual" in dmft_log
 

@@ -28,6 +28,7 @@ __all__ = [
     "timescale_claims",
     "dmft_claims",
     "sampler_claims",
+    "dmft_timescale_claims",
     "spectral_edge_claims",
     "near_zero_eigenvalue_claims",
     "memory_claims",
@@ -323,6 +324,39 @@ def sampler_claims(
                     datasets,
                 )
             )
+    return claims
+
+
+def dmft_timescale_claims(dmft: xr.Dataset, n_sigma: float, figure: str, datasets: str) -> list[Claim]:
+    """C2.timescale: the DMFT relaxation time of h grows with alpha_z (the update gate slows
+    the self-consistent dynamics; the theory side of C3.timescale).
+
+    Per swept g_h, over every alpha_z solved: the solver's relaxation time (lag where
+    C_h / C_h(0) = 1/e, from the whole period, not only the lags written out), mean and
+    standard error over noise seeds, must grow in the sense of ``_grows``, and every solution
+    must have converged on a period long enough for it (a non-converged one only bounds its
+    relaxation time from below, so it fails the check rather than being skipped).
+    """
+    claims = []
+    alphas = np.sort(dmft["alpha_z"].values)
+    if alphas.size < 2:
+        return claims
+    for g_h in dmft["g_h"].values:
+        point = dmft.sel(g_h=g_h, alpha_z=alphas)
+        per_seed = point["relaxation_time"].rename(noise_seed="seed")
+        claim = _growth_claim(
+            "C2.timescale",
+            f"g_h={g_h:g}: DMFT relaxation time of h (tau_h) grows with alpha_z "
+            f"(mean over noise seeds at alpha_z={[float(a) for a in alphas]}; every solution "
+            "converged)",
+            per_seed, n_sigma, figure, datasets,
+        )
+        if not bool(point["converged"].all()):
+            claim = dataclasses.replace(
+                claim, passed=False, title=claim.title.replace("every solution converged",
+                                                                "NOT every solution converged"),
+            )
+        claims.append(claim)
     return claims
 
 

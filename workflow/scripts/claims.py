@@ -5,6 +5,7 @@ from gatedrnn.claims import (
     classical_limit_claims,
     dmft_claims,
     dmft_mle_claims,
+    dmft_timescale_claims,
     gradient_claims,
     memory_claims,
     phase_diagram_claims,
@@ -50,6 +51,7 @@ if snakemake.input.dmft:
         figures["dmft"],
         f"{simulate_path}, {dmft_path}",
     )
+    claims += dmft_timescale_claims(dmft, n_sigma, figures["dmft"], dmft_path)
 if snakemake.input.dmft_reference:
     reference_path = snakemake.input.dmft_reference
     claims += sampler_claims(

@@ -10,13 +10,21 @@ from gatedrnn.progress import log_to_file
 log_to_file(snakemake.log[0])
 noise_seed = snakemake.params.noise_seed
 solver = snakemake.params.solver
-solution = stationary(GatedRNN(**snakemake.params.model), seed=noise_seed, **solver)
-output_dt = snakemake.params.output_dt
+output_dt, max_lag = snakemake.params.output_dt, solver["max_lag"]
+# a coarser solver grid must reach max_lag for the interpolation below
+solver_lag = (
+    max_lag
+    if solver["dt"] == output_dt
+    else float(np.ceil(max_lag / solver["dt"] - 1e-9) * solver["dt"])
+)
+solution = stationary(
+    GatedRNN(**snakemake.params.model), seed=noise_seed, **{**solver, "max_lag": solver_lag}
+)
 if solver["dt"] != output_dt:
     # one lag grid for every alpha_z of the sweep, so that merged curves have no gaps: a
-    # coarser solver grid (slow points, correlations varying over 10^2-10^3 tau_h) is
+    # coarser solver grid (slow points, correlations varying over 10^3-10^4 tau_h) is
     # interpolated linearly onto the lags k * output_dt
-    n_out = int(np.floor(solver["max_lag"] / output_dt + 1e-9)) + 1
+    n_out = int(np.floor(max_lag / output_dt + 1e-9)) + 1
     solution = solution.interp(lag=output_dt * np.arange(n_out))
     solution.attrs["output_lags"] = (
         f"interpolated linearly from the solver's lags k * {solver['dt']:g} onto k * {output_dt:g}"
