@@ -343,19 +343,15 @@ def dmft_timescale_claims(dmft: xr.Dataset, n_sigma: float, figure: str, dataset
         return claims
     for g_h in dmft["g_h"].values:
         point = dmft.sel(g_h=g_h, alpha_z=alphas)
-        per_seed = point["relaxation_time"].rename(noise_seed="seed")
+        converged = bool(point["converged"].all())
         claim = _growth_claim(
             "C2.timescale",
             f"g_h={g_h:g}: DMFT relaxation time of h (tau_h) grows with alpha_z "
-            f"(mean over noise seeds at alpha_z={[float(a) for a in alphas]}; every solution "
-            "converged)",
-            per_seed, n_sigma, figure, datasets,
+            f"(mean over noise seeds at alpha_z={[float(a) for a in alphas]}; "
+            + ("every solution converged)" if converged else "NOT every solution converged)"),
+            point["relaxation_time"].rename(noise_seed="seed"), n_sigma, figure, datasets,
         )
-        if not bool(point["converged"].all()):
-            claim = dataclasses.replace(
-                claim, passed=False, title=claim.title.replace("every solution converged",
-                                                                "NOT every solution converged"),
-            )
+        claim = dataclasses.replace(claim, passed=claim.passed and converged)
         claims.append(claim)
     return claims
 

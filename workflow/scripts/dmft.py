@@ -11,19 +11,15 @@ log_to_file(snakemake.log[0])
 noise_seed = snakemake.params.noise_seed
 solver = snakemake.params.solver
 output_dt, max_lag = snakemake.params.output_dt, solver["max_lag"]
-# a coarser solver grid must reach max_lag for the interpolation below
-solver_lag = (
-    max_lag
-    if solver["dt"] == output_dt
-    else float(np.ceil(max_lag / solver["dt"] - 1e-9) * solver["dt"])
-)
-solution = stationary(
-    GatedRNN(**snakemake.params.model), seed=noise_seed, **{**solver, "max_lag": solver_lag}
-)
-if solver["dt"] != output_dt:
+model = GatedRNN(**snakemake.params.model)
+if solver["dt"] == output_dt:
+    solution = stationary(model, seed=noise_seed, **solver)
+else:
     # one lag grid for every alpha_z of the sweep, so that merged curves have no gaps: a
-    # coarser solver grid (slow points, correlations varying over 10^3-10^4 tau_h) is
-    # interpolated linearly onto the lags k * output_dt
+    # coarser solver grid (slow points, correlations varying over 10^3-10^4 tau_h) is solved
+    # up to its first lag >= max_lag and interpolated linearly onto the lags k * output_dt
+    solver_lag = float(np.ceil(max_lag / solver["dt"] - 1e-9) * solver["dt"])
+    solution = stationary(model, seed=noise_seed, **{**solver, "max_lag": solver_lag})
     n_out = int(np.floor(max_lag / output_dt + 1e-9)) + 1
     solution = solution.interp(lag=output_dt * np.arange(n_out))
     solution.attrs["output_lags"] = (
